@@ -1,0 +1,21 @@
+export type { Artifact, Manifest } from "./contracts/artifact.js";
+export { MANIFEST_VERSION } from "./contracts/artifact.js";
+export type { DumpContext, Dumper, DumpResult, RunningDump } from "./contracts/dumper.js";
+export { DUMPER_CONTRACT_VERSION } from "./contracts/dumper.js";
+export type { ContainerInfo, ContainerRuntime, ExecOptions, ExecProcess } from "./contracts/runtime.js";
+export type { BackupSpec, Destination, Schedule } from "./contracts/spec.js";
+export type { StoredObject, Writer } from "./contracts/writer.js";
+export { WRITER_CONTRACT_VERSION } from "./contracts/writer.js";
+export {
+  AbortedError,
+  ConfigError,
+  DumpError,
+  type ErrorKind,
+  errorMessage,
+  LabelBackupError,
+  RuntimeError,
+  WriteError,
+} from "./errors.js";
+export { type Logger, silentLogger } from "./logger.js";
+export { createRedactor, passwordOfUri, redactUri, redactUrisInText } from "./redact.js";
+export { BoundedCapture, CountingStream, EndGate, type Measured, MeasuringStream } from "./streams.js";
