@@ -30,6 +30,10 @@ export interface BackupSpec {
   /** Folder or key prefix, already checked not to escape its destination. */
   prefix: string;
   webhookUrl?: string;
+  /** `backup.webhook.on`: notify after every run, or only after failures. */
+  webhookOn: "always" | "failure";
+  /** `backup.mode`: run the dump tool inside the container, from the agent, or pick. */
+  mode: "exec" | "client" | "auto";
   retentionSeconds: number;
   /** For `volume`: the path inside the container. */
   path?: string;
