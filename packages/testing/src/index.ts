@@ -1,0 +1,24 @@
+export {
+  type ExecOutput,
+  type RunOptions,
+  runContainer,
+  type TestContainer,
+  wrapContainer,
+} from "./engine/containers.js";
+export {
+  connectOrStartDockerEngine,
+  type DockerEngine,
+  dockerFromHost,
+  startPrivateDockerEngine,
+} from "./engine/docker-engine.js";
+export { databaseImage } from "./images/database-image.js";
+export { ensureRootfsTarball, type RootfsRecipe, STAND_IN_ROOTFS } from "./images/debian-rootfs.js";
+export { ensureStandInImage, type StandInEngine } from "./images/stand-in-images.js";
+export { freePort } from "./servers/free-port.js";
+export { type PostgresServer, type PostgresServerOptions, startPostgresServer } from "./servers/postgres-server.js";
+export {
+  type ReceivedRequest,
+  type Responder,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from "./servers/webhook-receiver.js";
