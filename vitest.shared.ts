@@ -11,3 +11,6 @@ export default defineConfig({
     hookTimeout: 600_000,
   },
 });
+
+/** Global setup for suites that need a real container engine (see @lb/testing). */
+export const engineGlobalSetup = new URL("./packages/testing/src/vitest/global-setup.ts", import.meta.url).pathname;

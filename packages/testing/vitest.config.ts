@@ -1,4 +1,4 @@
 import { mergeConfig } from "vitest/config";
-import shared from "../../vitest.shared.js";
+import shared, { engineGlobalSetup } from "../../vitest.shared.js";
 
-export default mergeConfig(shared, { test: { globalSetup: ["./src/vitest/global-setup.ts"] } });
+export default mergeConfig(shared, { test: { globalSetup: [engineGlobalSetup] } });

@@ -19,7 +19,9 @@ const STAND_INS: Record<StandInEngine, StandInRecipe> = {
   postgres: {
     entrypoint: "postgres-entrypoint.sh",
     // Debian bookworm ships PostgreSQL 15; the official image puts its bin folder on PATH too.
-    dockerfileLines: ["ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+    dockerfileLines: [
+      "ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    ],
   },
 };
 

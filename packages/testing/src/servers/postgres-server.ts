@@ -26,7 +26,10 @@ export interface PostgresServerOptions {
  * A PostgreSQL server in a container on the host network, listening on a free
  * loopback port, initialised through the official image's variables.
  */
-export async function startPostgresServer(docker: Docker, options: PostgresServerOptions = {}): Promise<PostgresServer> {
+export async function startPostgresServer(
+  docker: Docker,
+  options: PostgresServerOptions = {},
+): Promise<PostgresServer> {
   const port = await freePort();
   const user = options.user ?? "app";
   const password = options.password ?? `pw-${randomBytes(12).toString("hex")}`;
