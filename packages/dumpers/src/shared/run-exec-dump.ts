@@ -1,0 +1,71 @@
+import type { DumpContext, DumpResult, ExecOptions, RunningDump } from "@lb/core";
+import { AbortedError, BoundedCapture, createRedactor, DumpError } from "@lb/core";
+import { HeadTailWindow } from "./tail-window.js";
+
+export interface ExecDumpPlan {
+  /** Names the tool in errors, e.g. "pg_dump". */
+  tool: string;
+  exec: ExecOptions;
+  extension: string;
+  /** Secrets to strip from stderr before it is reported. */
+  secrets: string[];
+  /**
+   * Checks the finished output; returns a reason when it is incomplete, and the facts
+   * it found (versions) when it is whole.
+   */
+  verify(output: { head: Buffer; tail: Buffer; bytes: number }): { incomplete: string } | DumpResult;
+}
+
+/**
+ * Runs a dump tool inside the target container and decides, from its exit code and
+ * its output's end marker, whether the dump is complete. Shared by the exec-mode
+ * engines so each of them only says which command to run and what "complete" means.
+ */
+export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Promise<RunningDump> {
+  if (context.signal.aborted) throw new AbortedError(`${plan.tool} was not started: the run was aborted`);
+  const proc = await context.runtime.exec(context.spec.containerId, plan.exec);
+  const redact = createRedactor(plan.secrets);
+  const stderr = new BoundedCapture(4096);
+  proc.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+
+  const window = new HeadTailWindow(4096);
+  proc.stdout.pipe(window);
+  proc.stdout.on("error", (error) => window.destroy(error));
+
+  let aborted = false;
+  const abort = async () => {
+    aborted = true;
+    await proc.kill();
+  };
+  const onAbort = () => void abort();
+  context.signal.addEventListener("abort", onAbort, { once: true });
+
+  const completed = (async (): Promise<DumpResult> => {
+    const streamEnded = new Promise<void>((resolve, reject) => {
+      window.on("end", resolve);
+      window.on("error", reject);
+      window.on("close", () => resolve());
+    });
+    const exitCode = await proc.exitCode;
+    context.signal.removeEventListener("abort", onAbort);
+    await streamEnded.catch(() => {});
+    const details = { stderr: redact(stderr.text()).trim(), exitCode };
+    if (aborted) throw new AbortedError(`${plan.tool} was stopped before it finished`);
+    if (exitCode !== 0) {
+      const said = details.stderr ? `: ${lastLines(details.stderr)}` : "";
+      throw new DumpError(`${plan.tool} exited with code ${exitCode}${said}`, details);
+    }
+    const verdict = plan.verify({ head: window.head(), tail: window.tail(), bytes: window.total });
+    if ("incomplete" in verdict)
+      throw new DumpError(`${plan.tool} output is incomplete: ${verdict.incomplete}`, details);
+    return verdict;
+  })();
+  // The caller may never await `completed` when the pipeline fails first.
+  completed.catch(() => {});
+
+  return { stream: window, extension: plan.extension, completed, abort };
+}
+
+function lastLines(text: string, count = 3): string {
+  return text.split("\n").filter(Boolean).slice(-count).join(" | ");
+}

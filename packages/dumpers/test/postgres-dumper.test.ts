@@ -1,0 +1,118 @@
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { BackupSpec, ContainerInfo, RunningDump } from "@lb/core";
+import { DumpError, silentLogger } from "@lb/core";
+import { createDockerRuntime } from "@lb/discovery";
+import { type PostgresServer, startPostgresServer } from "@lb/testing";
+import { testEngine } from "@lb/testing/vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postgresDumper } from "../src/index.js";
+
+function specFor(server: PostgresServer, overrides: Partial<BackupSpec> = {}): BackupSpec {
+  return {
+    identity: server.container.name,
+    containerId: server.container.id,
+    containerName: server.container.name,
+    engine: "postgres",
+    cron: "* * * * *",
+    schedule: { kind: "cron", expression: "* * * * *", timezone: "UTC" },
+    database: server.database,
+    dest: "local",
+    prefix: "",
+    webhookOn: "always",
+    mode: "exec",
+    retentionSeconds: 86400,
+    labels: {},
+    ...overrides,
+  };
+}
+
+async function drain(dump: RunningDump): Promise<string> {
+  const chunks: Buffer[] = [];
+  await pipeline(
+    dump.stream,
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        chunks.push(chunk);
+        cb();
+      },
+    }),
+  );
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+describe("postgresDumper", () => {
+  let server: PostgresServer;
+  let container: ContainerInfo;
+  const runtime = () => createDockerRuntime(testEngine().docker);
+  const context = (spec: BackupSpec, signal = new AbortController().signal) => ({
+    spec,
+    container,
+    runtime: runtime(),
+    signal,
+    logger: silentLogger,
+  });
+
+  beforeAll(async () => {
+    server = await startPostgresServer(testEngine().docker);
+    await server.sql(
+      "create table items (id int primary key, name text); insert into items select g, 'item ' || g from generate_series(1, 500) g;",
+    );
+    container = await runtime().inspect(server.container.id);
+  });
+  afterAll(async () => {
+    await server?.container.remove();
+  });
+
+  it("dumps the database with the container's own credentials and records versions", async () => {
+    const dump = await postgresDumper().dump(context(specFor(server)));
+    const [sql, result] = await Promise.all([drain(dump), dump.completed]);
+    expect(dump.extension).toBe("sql");
+    expect(sql).toContain("CREATE TABLE public.items");
+    expect(sql).toContain("item 500");
+    expect(result.serverVersion).toMatch(/^\d+/);
+    expect(result.toolVersion).toMatch(/^\d+/);
+  });
+
+  it("uses backup.conn credentials over TCP without putting the password in argv", async () => {
+    const conn = `postgresql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
+    const dump = await postgresDumper().dump(context(specFor(server, { conn, database: "" })));
+    const [sql] = await Promise.all([drain(dump), dump.completed]);
+    expect(sql).toContain("item 42");
+  });
+
+  it("fails with the tool's message, redacted, when the password is wrong", async () => {
+    const conn = `postgresql://${server.user}:not-the-password@127.0.0.1:${server.port}/${server.database}`;
+    const dump = await postgresDumper().dump(context(specFor(server, { conn })));
+    const [, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
+    expect(outcome.status).toBe("rejected");
+    const error = (outcome as PromiseRejectedResult).reason;
+    expect(DumpError.isInstance(error)).toBe(true);
+    expect(error.message).toMatch(/pg_dump exited with code 1.*password authentication failed/);
+    expect(error.message).not.toContain("not-the-password");
+  });
+
+  it("fails when the database does not exist", async () => {
+    const dump = await postgresDumper().dump(context(specFor(server, { database: "missing_db" })));
+    const [, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
+    expect(outcome.status).toBe("rejected");
+    expect(String((outcome as PromiseRejectedResult).reason.message)).toContain("missing_db");
+  });
+
+  it("fails when aborted mid-stream", async () => {
+    await server.sql("create table big as select g, repeat('x', 200) as pad from generate_series(1, 200000) g;");
+    const controller = new AbortController();
+    const dump = await postgresDumper().dump(context(specFor(server), controller.signal));
+    let seen = 0;
+    const sink = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        seen += chunk.length;
+        if (seen > 1024 * 1024 && !controller.signal.aborted) controller.abort();
+        setTimeout(cb, 1);
+      },
+    });
+    const [, outcome] = await Promise.allSettled([pipeline(dump.stream, sink), dump.completed]);
+    expect(outcome.status).toBe("rejected");
+    await server.sql("drop table big;");
+  });
+});
