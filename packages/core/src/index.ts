@@ -17,5 +17,12 @@ export {
   WriteError,
 } from "./errors.js";
 export { type Logger, silentLogger } from "./logger.js";
+export {
+  type ArtifactNameParts,
+  artifactKeyFor,
+  compactTimestamp,
+  MANIFEST_SUFFIX,
+  manifestKeyFor,
+} from "./naming.js";
 export { createRedactor, passwordOfUri, redactUri, redactUrisInText } from "./redact.js";
 export { BoundedCapture, CountingStream, EndGate, type Measured, MeasuringStream } from "./streams.js";

@@ -9,7 +9,11 @@ export function quote(value: string): string {
   return JSON.stringify(short);
 }
 
-/** True when the text holds an ASCII or C1 control character. */
+/** True when the text holds an ASCII (0-31, 127) or C1 (128-159) control character. */
 export function hasControlChars(text: string): boolean {
-  return /[\u0000-\u001f\u007f-\u009f]/.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
 }

@@ -4,7 +4,7 @@ export { EVENT_HEADER, ID_HEADER } from "./delivery.js";
 export { createWebhookNotifier, type WebhookNotifier } from "./notifier.js";
 export type { WebhookNotifierOptions } from "./options.js";
 export { type BackupEvent, type BackupEventInput, type BackupEventPayload, buildBackupPayload } from "./payload.js";
-export { shouldNotify } from "./should-notify.js";
+export { shouldNotify, type WebhookOn } from "./should-notify.js";
 export {
   DEFAULT_TOLERANCE_SECONDS,
   type HeaderSource,

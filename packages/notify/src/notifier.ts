@@ -64,7 +64,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   }
 
   async function flush(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + Math.max(0, timeoutMs);
+    // NaN or a negative bound means "do not wait"; Infinity waits for as long as it takes.
+    const deadline = Date.now() + (Number.isNaN(timeoutMs) ? 0 : Math.max(0, timeoutMs));
     // Loops because deliveries queued while flushing are pending too.
     while (inFlight.size > 0) {
       const remaining = deadline - Date.now();
@@ -91,7 +92,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
 async function settledWithin(promises: Promise<void>[], ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const elapsed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+    // Past this Node fires the timer after 1 ms; the caller's loop waits again after that.
+    timer = setTimeout(resolve, Math.min(ms, 2_147_483_647));
   });
   try {
     await Promise.race([Promise.allSettled(promises), elapsed]);

@@ -26,11 +26,17 @@ export interface ResolvedOptions {
   maxPending: number;
 }
 
+/** Node timers overflow past this and fire after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Checks the options once, naming the environment variable at fault. */
 export function resolveOptions(options: WebhookNotifierOptions): ResolvedOptions {
   const { timeoutSeconds, maxRetries } = options;
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new ConfigError("WEBHOOK_TIMEOUT_SECONDS", `must be a number of seconds > 0, got ${timeoutSeconds}`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds * 1000 > MAX_TIMER_MS) {
+    throw new ConfigError(
+      "WEBHOOK_TIMEOUT_SECONDS",
+      `must be a number of seconds > 0 and <= ${Math.floor(MAX_TIMER_MS / 1000)}, got ${timeoutSeconds}`,
+    );
   }
   if (!Number.isSafeInteger(maxRetries) || maxRetries < 0) {
     throw new ConfigError("WEBHOOK_MAX_RETRIES", `must be a whole number >= 0, got ${maxRetries}`);
@@ -42,7 +48,9 @@ export function resolveOptions(options: WebhookNotifierOptions): ResolvedOptions
     ["backoffBaseMs", backoffBaseMs],
     ["backoffMaxMs", backoffMaxMs],
   ] as const) {
-    if (!Number.isFinite(value) || value < 0) throw new ConfigError(name, `must be a number >= 0, got ${value}`);
+    if (!Number.isFinite(value) || value < 0 || value > MAX_TIMER_MS) {
+      throw new ConfigError(name, `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${value}`);
+    }
   }
   if (!Number.isSafeInteger(maxPending) || maxPending < 1) {
     throw new ConfigError("maxPending", `must be a whole number >= 1, got ${maxPending}`);

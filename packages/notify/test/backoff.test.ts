@@ -16,12 +16,18 @@ describe("backoffDelayMs (exponential, full jitter)", () => {
 
   it("stays within [0, min(max, base * 2^retry)) (property)", () => {
     fc.assert(
-      fc.property(fc.nat(40), fc.nat(10_000), fc.nat(60_000), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, base, max, r) => {
-        const delay = backoffDelayMs(retry, base, max, () => r);
-        expect(delay).toBeGreaterThanOrEqual(0);
-        expect(delay).toBeLessThanOrEqual(Math.max(0, Math.min(max, base * 2 ** retry) - 1));
-        expect(Number.isInteger(delay)).toBe(true);
-      }),
+      fc.property(
+        fc.nat(40),
+        fc.nat(10_000),
+        fc.nat(60_000),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (retry, base, max, r) => {
+          const delay = backoffDelayMs(retry, base, max, () => r);
+          expect(delay).toBeGreaterThanOrEqual(0);
+          expect(delay).toBeLessThanOrEqual(Math.max(0, Math.min(max, base * 2 ** retry) - 1));
+          expect(Number.isInteger(delay)).toBe(true);
+        },
+      ),
     );
   });
 

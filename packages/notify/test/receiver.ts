@@ -11,7 +11,14 @@ export interface ReceivedRequest {
 }
 
 /** What the receiver does with the n-th request (0-based): answer a status, or never answer. */
-export type Behaviour = (index: number, request: ReceivedRequest) => { status: number; delayMs?: number; body?: string } | "hang";
+export type Behaviour = (index: number, request: ReceivedRequest) => Answer | "hang";
+
+export interface Answer {
+  status: number;
+  delayMs?: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
 
 export interface Receiver {
   /** `http://127.0.0.1:<port>` */
@@ -44,7 +51,7 @@ export async function startReceiver(behaviour: Behaviour): Promise<Receiver> {
       for (const wake of waiters) wake();
       const answer = behaviour(index, request);
       if (answer === "hang") return;
-      const respond = () => reply(res, answer.status, answer.body ?? "");
+      const respond = () => reply(res, answer);
       if (answer.delayMs) {
         const timer = setTimeout(() => {
           pendingTimers.delete(timer);
@@ -86,10 +93,10 @@ export async function startReceiver(behaviour: Behaviour): Promise<Receiver> {
   };
 }
 
-function reply(res: ServerResponse, status: number, body: string): void {
+function reply(res: ServerResponse, answer: Answer): void {
   if (res.destroyed) return;
-  res.writeHead(status, { "content-type": "text/plain" });
-  res.end(body);
+  res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+  res.end(answer.body ?? "");
 }
 
 /** A port that was free a moment ago and has nothing listening now: connections are refused. */

@@ -31,6 +31,7 @@ export function recordingLogger(): RecordingLogger {
   };
   return Object.assign(make({}), {
     entries,
-    text: () => entries.map((entry) => JSON.stringify({ ...entry.fields, level: entry.level, msg: entry.msg })).join("\n"),
+    text: () =>
+      entries.map((entry) => JSON.stringify({ ...entry.fields, level: entry.level, msg: entry.msg })).join("\n"),
   });
 }

@@ -102,7 +102,10 @@ describe("verifyWebhookSignature", () => {
       });
     }
     const disagreeing = { ...signed, [TIMESTAMP_HEADER]: String(t + 1) };
-    expect(verifyWebhookSignature(secret, body, disagreeing, now)).toEqual({ ok: false, reason: "malformed-signature" });
+    expect(verifyWebhookSignature(secret, body, disagreeing, now)).toEqual({
+      ok: false,
+      reason: "malformed-signature",
+    });
   });
 
   it("accepts any of several v1 entries and skips unknown schemes", () => {

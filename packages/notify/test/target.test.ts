@@ -6,7 +6,9 @@ describe("parseWebhookTarget", () => {
     const parsed = parseWebhookTarget("https://hooks.example.com:8443/services/T0/B0/XyZsecretPath?token=abcd1234#x");
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.target.requestUrl).toBe("https://hooks.example.com:8443/services/T0/B0/XyZsecretPath?token=abcd1234#x");
+    expect(parsed.target.requestUrl).toBe(
+      "https://hooks.example.com:8443/services/T0/B0/XyZsecretPath?token=abcd1234#x",
+    );
     expect(parsed.target.logTarget).toBe("https://hooks.example.com:8443");
     expect(parsed.target.authorization).toBeUndefined();
   });

@@ -1,0 +1,11 @@
+import { type AgentSettings, loadAgentSettings } from "../src/index.js";
+
+/** Settings as the agent would load them with no environment at all. */
+export const defaultSettings: AgentSettings = loadAgentSettings({});
+
+/** Settings with an S3 bucket, so `backup.dest: remote` is allowed. */
+export const s3Settings: AgentSettings = loadAgentSettings({ BUCKET_NAME: "production-backups", REGION: "us-east-1" });
+
+export function container(labels: Record<string, string>, name = "db", id = "0123456789ab") {
+  return { id, name, labels };
+}

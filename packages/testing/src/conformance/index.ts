@@ -1,0 +1,1 @@
+export { type WriterHarness, writerConformanceSuite } from "./writer-suite.js";
