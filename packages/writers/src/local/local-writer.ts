@@ -3,7 +3,14 @@ import { readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { Artifact, Manifest, StoredObject, Writer } from "@lb/core";
-import { errorMessage, MANIFEST_SUFFIX, manifestKeyFor, WRITER_CONTRACT_VERSION, WriteError } from "@lb/core";
+import {
+  errorMessage,
+  LabelBackupError,
+  MANIFEST_SUFFIX,
+  manifestKeyFor,
+  WRITER_CONTRACT_VERSION,
+  WriteError,
+} from "@lb/core";
 import { parseManifest } from "../manifest.js";
 import { TEMP_PREFIX, writeFileAtomically } from "./atomic-file.js";
 import { pathInside } from "./safe-path.js";
@@ -30,7 +37,8 @@ export function localWriter(options: LocalWriterOptions): Writer {
         const bytes = await writeFileAtomically(path, body, writeOptions);
         return { key, location: path, bytes };
       } catch (error) {
-        throw WriteError.isInstance(error)
+        // The body's own failure (a dump that failed) is passed on as it is.
+        throw LabelBackupError.isInstance(error)
           ? error
           : new WriteError(`cannot write ${path}: ${errorMessage(error)}`, { cause: error });
       }

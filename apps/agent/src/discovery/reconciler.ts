@@ -1,0 +1,138 @@
+import type { BackupSpec } from "@lb/core";
+import { errorMessage } from "@lb/core";
+import { type LabelledContainer, listLabelledContainers } from "@lb/discovery";
+import { type AgentSettings, BOOLEAN_FORMS, type LabelError, parseBackupLabels, parseBoolean } from "@lb/labels";
+import type Docker from "dockerode";
+import type { AgentLogger } from "../logging/create-logger.js";
+import type { JobTable } from "../schedule/job-table.js";
+
+export interface ReconcilerOptions {
+  docker: Docker;
+  settings: AgentSettings;
+  env: Record<string, string | undefined>;
+  jobs: JobTable;
+  extraEngines: string[];
+  logger: AgentLogger;
+}
+
+/**
+ * Makes the job table match the engine: lists labelled containers, validates their
+ * labels, and syncs jobs. Invalid labels are logged once per container and problem,
+ * with the label and the reason; the other containers are scheduled regardless.
+ */
+export class Reconciler {
+  private readonly reported = new Map<string, string>();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private soonTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  /** Runs a reconcile now, or right after the one in progress. */
+  reconcile(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.reconcileOnce().catch((error: unknown) =>
+          this.options.logger.error({ event: "reconcile.failed", error: errorMessage(error) }, "reconcile failed"),
+        );
+      } while (this.again);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Coalesces a burst of engine events into one reconcile. */
+  reconcileSoon(delayMs = 100): void {
+    if (this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      void this.reconcile();
+    }, delayMs);
+  }
+
+  cancel(): void {
+    if (this.soonTimer) clearTimeout(this.soonTimer);
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const { logger, jobs } = this.options;
+    const containers = await listLabelledContainers(this.options.docker);
+    const wanted = new Map<string, BackupSpec>();
+    const present = new Set<string>();
+    for (const container of containers) {
+      present.add(container.id);
+      const spec = this.specFor(container);
+      if (!spec) continue;
+      const other = wanted.get(spec.identity);
+      if (other) {
+        this.report(container, [
+          {
+            label: "backup.enabled",
+            reason: `target ${spec.identity} is already backed up from ${other.containerName}`,
+          },
+        ]);
+        continue;
+      }
+      wanted.set(spec.identity, spec);
+    }
+    for (const id of this.reported.keys()) if (!present.has(id)) this.reported.delete(id);
+
+    const changes = jobs.sync([...wanted.values()]);
+    for (const spec of changes.added) logger.info({ event: "job.added", ...describe(spec) }, "backup job scheduled");
+    for (const spec of changes.updated) logger.info({ event: "job.updated", ...describe(spec) }, "backup job updated");
+    for (const spec of changes.removed) logger.info({ event: "job.removed", ...describe(spec) }, "backup job removed");
+  }
+
+  private specFor(container: LabelledContainer): BackupSpec | undefined {
+    const enabledText = container.labels["backup.enabled"] ?? "";
+    const enabled = parseBoolean(enabledText);
+    if (enabled === undefined) {
+      this.report(container, [
+        { label: "backup.enabled", reason: `must be ${BOOLEAN_FORMS}, got ${JSON.stringify(enabledText)}` },
+      ]);
+      return undefined;
+    }
+    if (!enabled) return undefined;
+    const result = parseBackupLabels(container, this.options.settings, this.options.env, {
+      extraEngines: this.options.extraEngines,
+    });
+    if (!result.ok) {
+      this.report(container, result.errors);
+      return undefined;
+    }
+    if (result.warnings?.length) this.report(container, result.warnings, "warn");
+    else this.reported.delete(container.id);
+    return result.spec;
+  }
+
+  private report(container: LabelledContainer, problems: LabelError[], level: "error" | "warn" = "error"): void {
+    const fingerprint = JSON.stringify(problems);
+    if (this.reported.get(container.id) === fingerprint) return;
+    this.reported.set(container.id, fingerprint);
+    for (const problem of problems) {
+      this.options.logger[level](
+        { event: "labels.invalid", container: container.name, label: problem.label, reason: problem.reason },
+        level === "error"
+          ? `container ${container.name} is not backed up: ${problem.label}: ${problem.reason}`
+          : `container ${container.name}: ${problem.label}: ${problem.reason}`,
+      );
+    }
+  }
+}
+
+function describe(spec: BackupSpec) {
+  return {
+    target: spec.identity,
+    container: spec.containerName,
+    engine: spec.engine,
+    cron: spec.cron,
+    dest: spec.dest,
+    prefix: spec.prefix,
+  };
+}

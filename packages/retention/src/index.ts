@@ -1,0 +1,2 @@
+// Retention policy and pruning; the modules are re-exported here.
+export {};
