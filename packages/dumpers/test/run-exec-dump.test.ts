@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from "node:stream";
-import type { BackupSpec, ContainerRuntime, ExecProcess } from "@lb/core";
+import type { BackupSpec, ContainerRuntime, DumpResult, ExecProcess } from "@lb/core";
 import { DumpError, silentLogger } from "@lb/core";
 import { describe, expect, it } from "vitest";
 import { runExecDump } from "../src/index.js";
@@ -29,7 +29,8 @@ const run = (runtime: ContainerRuntime, secrets: string[] = []) =>
       extension: "txt",
       secrets,
       exec: { cmd: ["tool"] },
-      verify: ({ tail }) => (tail.toString().endsWith("END\n") ? {} : { incomplete: "no END" }),
+      verify: ({ tail }): DumpResult | { incomplete: string } =>
+        tail.toString().endsWith("END\n") ? {} : { incomplete: "no END" },
     },
   );
 

@@ -1,11 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { connectOrStartDockerEngine } from "../engine/docker-engine.js";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    dockerHost: string;
-  }
-}
+import "./provided-context.js";
 
 /**
  * Vitest global setup for suites that need a container engine: connects to the one
