@@ -1,7 +1,7 @@
 export { connectDocker } from "./connect.js";
 export { createDemuxer } from "./demux.js";
 export { createDockerRuntime, parseEnvList } from "./docker-runtime.js";
-export { type LabelledContainer, listLabelledContainers } from "./list-containers.js";
+export { type LabelledContainer, listContainersWithBackupLabels, listLabelledContainers } from "./list-containers.js";
 export {
   type ContainerEvent,
   LIFECYCLE_ACTIONS,

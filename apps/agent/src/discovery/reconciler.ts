@@ -1,10 +1,11 @@
 import type { BackupSpec } from "@lb/core";
 import { errorMessage } from "@lb/core";
 import { type LabelledContainer, listLabelledContainers } from "@lb/discovery";
-import { type AgentSettings, BOOLEAN_FORMS, type LabelError, parseBackupLabels, parseBoolean } from "@lb/labels";
+import type { AgentSettings, LabelError } from "@lb/labels";
 import type Docker from "dockerode";
 import type { AgentLogger } from "../logging/create-logger.js";
 import type { JobTable } from "../schedule/job-table.js";
+import { duplicateTargetError, evaluateContainer } from "./evaluate-container.js";
 
 export interface ReconcilerOptions {
   docker: Docker;
@@ -71,12 +72,7 @@ export class Reconciler {
       if (!spec) continue;
       const other = wanted.get(spec.identity);
       if (other) {
-        this.report(container, [
-          {
-            label: "backup.enabled",
-            reason: `target ${spec.identity} is already backed up from ${other.containerName}`,
-          },
-        ]);
+        this.report(container, [duplicateTargetError(spec, other)]);
         continue;
       }
       wanted.set(spec.identity, spec);
@@ -90,25 +86,15 @@ export class Reconciler {
   }
 
   private specFor(container: LabelledContainer): BackupSpec | undefined {
-    const enabledText = container.labels["backup.enabled"] ?? "";
-    const enabled = parseBoolean(enabledText);
-    if (enabled === undefined) {
-      this.report(container, [
-        { label: "backup.enabled", reason: `must be ${BOOLEAN_FORMS}, got ${JSON.stringify(enabledText)}` },
-      ]);
+    const verdict = evaluateContainer(container, this.options);
+    if (verdict.kind === "disabled") return undefined;
+    if (verdict.kind === "invalid") {
+      this.report(container, verdict.errors);
       return undefined;
     }
-    if (!enabled) return undefined;
-    const result = parseBackupLabels(container, this.options.settings, this.options.env, {
-      extraEngines: this.options.extraEngines,
-    });
-    if (!result.ok) {
-      this.report(container, result.errors);
-      return undefined;
-    }
-    if (result.warnings?.length) this.report(container, result.warnings, "warn");
+    if (verdict.warnings.length) this.report(container, verdict.warnings, "warn");
     else this.reported.delete(container.id);
-    return result.spec;
+    return verdict.spec;
   }
 
   private report(container: LabelledContainer, problems: LabelError[], level: "error" | "warn" = "error"): void {

@@ -1,0 +1,98 @@
+import type { BackupSpec } from "@lb/core";
+import { connectDocker, listContainersWithBackupLabels } from "@lb/discovery";
+import { type AgentSettings, formatDuration, type LabelError, nextRuns } from "@lb/labels";
+import { duplicateTargetError, evaluateContainer } from "../discovery/evaluate-container.js";
+
+export interface CheckedContainer {
+  name: string;
+  ok: boolean;
+  enabled: boolean;
+  errors: LabelError[];
+  warnings: LabelError[];
+  spec: {
+    type: string;
+    cron: string;
+    next_runs: string[];
+    retention_seconds: number;
+    dest: string;
+    prefix: string;
+    database: string;
+    target: string;
+  } | null;
+}
+
+export interface CheckReport {
+  containers: CheckedContainer[];
+}
+
+function describeSpec(spec: BackupSpec, now: Date): NonNullable<CheckedContainer["spec"]> {
+  return {
+    type: spec.engine,
+    cron: spec.cron,
+    next_runs: nextRuns(spec.schedule, now, 3).map((date) => date.toISOString()),
+    retention_seconds: spec.retentionSeconds,
+    dest: spec.dest,
+    prefix: spec.prefix,
+    database: spec.database,
+    target: spec.identity,
+  };
+}
+
+/** What the agent would make of every running container with `backup.*` labels. */
+export async function checkContainers(
+  settings: AgentSettings,
+  env: Record<string, string | undefined>,
+  extraEngines: string[],
+  now = new Date(),
+): Promise<CheckReport> {
+  const containers = await listContainersWithBackupLabels(connectDocker(settings.dockerHost));
+  containers.sort((a, b) => a.name.localeCompare(b.name));
+  const targets = new Map<string, BackupSpec>();
+  const report: CheckReport = { containers: [] };
+  for (const container of containers) {
+    const verdict = evaluateContainer(container, { settings, env, extraEngines });
+    const entry: CheckedContainer = {
+      name: container.name,
+      ok: true,
+      enabled: true,
+      errors: [],
+      warnings: [],
+      spec: null,
+    };
+    if (verdict.kind === "disabled") entry.enabled = false;
+    else if (verdict.kind === "invalid") entry.errors = verdict.errors;
+    else {
+      const other = targets.get(verdict.spec.identity);
+      if (other) entry.errors = [duplicateTargetError(verdict.spec, other)];
+      else {
+        targets.set(verdict.spec.identity, verdict.spec);
+        entry.spec = describeSpec(verdict.spec, now);
+        entry.warnings = verdict.warnings;
+      }
+    }
+    entry.ok = entry.errors.length === 0;
+    report.containers.push(entry);
+  }
+  return report;
+}
+
+/** The report for people: one block per container. */
+export function formatCheckReport(report: CheckReport): string {
+  if (report.containers.length === 0) return "No running container has backup.* labels.\n";
+  const blocks = report.containers.map((c) => {
+    if (!c.enabled) return `${c.name}: disabled (backup.enabled is false)`;
+    if (!c.ok) return [`${c.name}: INVALID`, ...c.errors.map((e) => `  ${e.label}: ${e.reason}`)].join("\n");
+    const s = c.spec!;
+    return [
+      `${c.name}: ok`,
+      `  target     ${s.target}`,
+      `  type       ${s.type}${s.database ? ` (database ${s.database})` : ""}`,
+      `  schedule   ${s.cron}`,
+      `  next runs  ${s.next_runs.join(", ")}`,
+      `  retention  ${formatDuration(s.retention_seconds)}`,
+      `  dest       ${s.dest}${s.prefix ? `, prefix ${s.prefix}` : ""}`,
+      ...c.warnings.map((w) => `  warning    ${w.label}: ${w.reason}`),
+    ].join("\n");
+  });
+  return `${blocks.join("\n\n")}\n`;
+}
