@@ -1,7 +1,7 @@
 // Recognised across duplicate installs of @lb/core: instanceof fails there, the marker does not.
 const MARKER = Symbol.for("@lb/core/LabelBackupError");
 
-export type ErrorKind = "config" | "dump" | "write" | "runtime" | "notify" | "aborted";
+export type ErrorKind = "config" | "dump" | "restore" | "write" | "runtime" | "notify" | "aborted";
 
 export class LabelBackupError extends Error {
   readonly [MARKER] = true;
@@ -52,6 +52,17 @@ export class DumpError extends LabelBackupError {
 
   static override isInstance(error: unknown): error is DumpError {
     return isKind(error, "dump");
+  }
+}
+
+/** A restore was refused (the target holds data and `force` was not given) or failed. */
+export class RestoreError extends LabelBackupError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("restore", message, options);
+  }
+
+  static override isInstance(error: unknown): error is RestoreError {
+    return isKind(error, "restore");
   }
 }
 

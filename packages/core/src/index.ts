@@ -1,6 +1,6 @@
 export type { Artifact, Manifest } from "./contracts/artifact.js";
 export { MANIFEST_VERSION } from "./contracts/artifact.js";
-export type { DumpContext, Dumper, DumpResult, RunningDump } from "./contracts/dumper.js";
+export type { DumpContext, Dumper, DumpResult, RestoreContext, RunningDump } from "./contracts/dumper.js";
 export { DUMPER_CONTRACT_VERSION } from "./contracts/dumper.js";
 export type { ContainerInfo, ContainerRuntime, ExecOptions, ExecProcess } from "./contracts/runtime.js";
 export type { BackupSpec, Destination, Schedule } from "./contracts/spec.js";
@@ -13,6 +13,7 @@ export {
   type ErrorKind,
   errorMessage,
   LabelBackupError,
+  RestoreError,
   RuntimeError,
   WriteError,
 } from "./errors.js";

@@ -1,4 +1,4 @@
-import { Writable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BackupSpec, ContainerInfo, RunningDump } from "@lb/core";
 import { DumpError, silentLogger } from "@lb/core";
@@ -97,6 +97,31 @@ describe("postgresDumper", () => {
     const [, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
     expect(outcome.status).toBe("rejected");
     expect(String((outcome as PromiseRejectedResult).reason.message)).toContain("missing_db");
+  });
+
+  it("restores a dump into an empty database, refuses a non-empty one, and replaces it with force", async () => {
+    const target = await startPostgresServer(testEngine().docker, { database: "copy" });
+    try {
+      const dump = await postgresDumper().dump(context(specFor(server)));
+      const [sql] = await Promise.all([drain(dump), dump.completed]);
+      const targetInfo = await runtime().inspect(target.container.id);
+      const restoreInto = (force: boolean) =>
+        postgresDumper().restore({
+          ...context(specFor(target, { database: "copy" })),
+          container: targetInfo,
+          source: Readable.from([Buffer.from(sql)]),
+          force,
+        });
+      await restoreInto(false);
+      const sum = "select count(*) || ':' || md5(string_agg(name, ',' order by id)) from items";
+      expect(await target.sql(sum)).toBe(await server.sql(sum));
+      await expect(restoreInto(false)).rejects.toThrow(/already holds \d+ relations; restore with --force/);
+      await target.sql("insert into items values (100000, 'extra')");
+      await restoreInto(true);
+      expect(await target.sql(sum)).toBe(await server.sql(sum));
+    } finally {
+      await target.container.remove();
+    }
   });
 
   it("fails when aborted mid-stream", async () => {

@@ -35,9 +35,22 @@ export interface RunningDump {
   abort(): Promise<void>;
 }
 
+export interface RestoreContext extends DumpContext {
+  /** The raw dump, decompressed: what `dump` produced. */
+  source: Readable;
+  /** Restore even when the target already holds data. */
+  force: boolean;
+}
+
 export interface Dumper {
   readonly contractVersion: typeof DUMPER_CONTRACT_VERSION;
   /** The `backup.type` value this dumper serves. */
   readonly engine: string;
   dump(context: DumpContext): Promise<RunningDump>;
+  /**
+   * Loads a dump into the target `context.spec` names. Refuses, with a `RestoreError`,
+   * to overwrite a target that already holds data unless `force` is set; rejects with
+   * a `DumpError` when the restore tool fails.
+   */
+  restore(context: RestoreContext): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { Dumper } from "@lb/core";
 import { DUMPER_CONTRACT_VERSION } from "@lb/core";
 import { runExecDump } from "../shared/run-exec-dump.js";
 import { postgresCredentials } from "./postgres-credentials.js";
+import { restorePostgres } from "./postgres-restore.js";
 
 // pg_dump writes this as the last line of a plain-format dump, and only on success.
 const PLAIN_TRAILER = "-- PostgreSQL database dump complete";
@@ -47,5 +48,6 @@ export function postgresDumper(): Dumper {
         },
       });
     },
+    restore: restorePostgres,
   };
 }

@@ -1,5 +1,6 @@
 import type { DumpContext, DumpResult, ExecOptions, RunningDump } from "@lb/core";
 import { AbortedError, BoundedCapture, createRedactor, DumpError } from "@lb/core";
+import { lastLines } from "./run-command.js";
 import { HeadTailWindow } from "./tail-window.js";
 
 export interface ExecDumpPlan {
@@ -64,8 +65,4 @@ export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Pro
   completed.catch(() => {});
 
   return { stream: window, extension: plan.extension, completed, abort };
-}
-
-function lastLines(text: string, count = 3): string {
-  return text.split("\n").filter(Boolean).slice(-count).join(" | ");
 }

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { ensureStandInImage, type StandInEngine } from "./stand-in-images.js";
 
+/** The official image tried first for each engine. */
 const OFFICIAL: Record<StandInEngine, string> = {
   postgres: "postgres:17",
 };

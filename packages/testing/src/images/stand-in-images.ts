@@ -1,60 +1,12 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
-import { ensureRootfsTarball, recipeHash, STAND_IN_ROOTFS } from "./debian-rootfs.js";
+import { ensureBaseImage, followProgress, imageExists } from "./base-image.js";
+import { STAND_IN_RECIPES, type StandInEngine } from "./recipes/index.js";
 
-/** Engines the harness can provide a server image for. */
-export type StandInEngine = "postgres";
-
-interface StandInRecipe {
-  entrypoint: string;
-  dockerfileLines: string[];
-}
-
-const STAND_INS: Record<StandInEngine, StandInRecipe> = {
-  postgres: {
-    entrypoint: "postgres-entrypoint.sh",
-    // Debian bookworm ships PostgreSQL 15; the official image puts its bin folder on PATH too.
-    dockerfileLines: [
-      "ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    ],
-  },
-};
-
-const ASSETS = fileURLToPath(new URL("../../assets/stand-ins/", import.meta.url));
-
-async function imageExists(docker: Docker, name: string): Promise<boolean> {
-  try {
-    await docker.getImage(name).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
-      const failed = output?.find((line) => line.error);
-      if (error) reject(error);
-      else if (failed) reject(new Error(failed.error));
-      else resolve();
-    });
-  });
-}
-
-async function ensureBaseImage(docker: Docker): Promise<string> {
-  const name = `lb-standin-base:${recipeHash(STAND_IN_ROOTFS)}`;
-  if (await imageExists(docker, name)) return name;
-  const tarball = await ensureRootfsTarball(STAND_IN_ROOTFS);
-  const [repo, tag] = name.split(":") as [string, string];
-  await follow(docker, await docker.importImage(createReadStream(tarball), { repo, tag }));
-  return name;
-}
+export type { StandInEngine };
 
 /**
  * A local image that behaves like the official one for `engine` where the tests depend
@@ -63,26 +15,24 @@ async function ensureBaseImage(docker: Docker): Promise<string> {
  * second run reuses it.
  */
 export async function ensureStandInImage(docker: Docker, engine: StandInEngine): Promise<string> {
-  const recipe = STAND_INS[engine];
+  const recipe = STAND_IN_RECIPES[engine];
   const base = await ensureBaseImage(docker);
-  const entrypoint = await readFile(join(ASSETS, recipe.entrypoint));
-  const dockerfile = [
-    `FROM ${base}`,
-    ...recipe.dockerfileLines,
-    "COPY entrypoint.sh /usr/local/bin/docker-entrypoint.sh",
-    'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
-    `CMD ["${engine}"]`,
-  ].join("\n");
-  const hash = createHash("sha256").update(dockerfile).update(entrypoint).digest("hex").slice(0, 16);
-  const name = `lb-standin-${engine}:${hash}`;
+  const files = await recipe.files();
+  const dockerfile = [`FROM ${base}`, ...recipe.dockerfileLines].join("\n");
+  const hash = createHash("sha256").update(dockerfile);
+  for (const [name, path] of Object.entries(files).sort()) hash.update(name).update(await readFile(path));
+  const name = `lb-standin-${engine}:${hash.digest("hex").slice(0, 16)}`;
   if (await imageExists(docker, name)) return name;
 
   const context = await mkdtemp(join(tmpdir(), "lb-image-"));
   try {
     await writeFile(join(context, "Dockerfile"), `${dockerfile}\n`);
-    await writeFile(join(context, "entrypoint.sh"), entrypoint, { mode: 0o755 });
-    const stream = await docker.buildImage({ context, src: ["Dockerfile", "entrypoint.sh"] }, { t: name, rm: true });
-    await follow(docker, stream);
+    for (const [file, path] of Object.entries(files)) await copyFile(path, join(context, file));
+    const stream = await docker.buildImage(
+      { context, src: ["Dockerfile", ...Object.keys(files)] },
+      { t: name, rm: true },
+    );
+    await followProgress(docker, stream);
   } finally {
     await rm(context, { recursive: true, force: true });
   }
