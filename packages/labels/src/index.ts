@@ -18,6 +18,7 @@ export { nextRuns } from "./next-runs.js";
 export { parseBackupLabels, secretsOfSpec } from "./parse-backup-labels.js";
 export { MAX_PREFIX_LENGTH, normalisePrefix, type PrefixResult } from "./prefix.js";
 export { DEFAULT_RETENTION_SECONDS, parseRetention, type RetentionResult } from "./retention.js";
+export { type RuntimeSettings, readRuntimeSettings } from "./runtime-settings.js";
 export {
   type AgentSettings,
   LOG_LEVELS,

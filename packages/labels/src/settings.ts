@@ -4,6 +4,7 @@ import { formatDuration } from "./duration.js";
 import { isHttpUrl } from "./http-url.js";
 import { hasControlChars, quote } from "./quote.js";
 import { DEFAULT_RETENTION_SECONDS, parseRetention } from "./retention.js";
+import { type RuntimeSettings, readRuntimeSettings } from "./runtime-settings.js";
 import { canonicalTimeZone } from "./timezone.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -31,6 +32,7 @@ export interface AgentSettings {
   webhook: { url?: string; secret?: string; timeoutSeconds: number; maxRetries: number };
   /** Present when BUCKET_NAME is set. */
   s3?: S3Settings;
+  runtime: RuntimeSettings;
 }
 
 /** One invalid environment variable and why. */
@@ -151,6 +153,7 @@ export function readAgentSettings(env: Env): SettingsResult {
   }
 
   const s3 = readS3(env, error);
+  const runtime = readRuntimeSettings(env, timezone, error);
 
   if (errors.length > 0) return { ok: false, errors };
   const settings: AgentSettings = {
@@ -161,6 +164,7 @@ export function readAgentSettings(env: Env): SettingsResult {
     reconcileIntervalSeconds,
     timezone,
     webhook: { timeoutSeconds, maxRetries },
+    runtime,
   };
   if (dockerHost !== undefined) settings.dockerHost = dockerHost;
   if (webhookUrl !== undefined) settings.webhook.url = webhookUrl;
@@ -233,6 +237,11 @@ export function loadAgentSettings(env: Record<string, string | undefined>): Agen
 
 /** Every secret value in settings (webhook secret, webhook URL, S3 secret), for building a redactor. */
 export function secretsOf(settings: AgentSettings): string[] {
-  const secrets = [settings.webhook.secret, settings.webhook.url, settings.s3?.secretAccessKey];
+  const secrets = [
+    settings.webhook.secret,
+    settings.webhook.url,
+    settings.s3?.secretAccessKey,
+    settings.runtime.apiToken,
+  ];
   return secrets.filter((secret): secret is string => typeof secret === "string" && secret !== "");
 }

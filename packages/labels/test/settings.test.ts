@@ -14,6 +14,16 @@ function configErrorOf(env: Record<string, string | undefined>): ConfigError {
   throw new Error("expected a ConfigError");
 }
 
+const DEFAULT_RUNTIME = {
+  maxConcurrentBackups: 2,
+  backupTimeoutSeconds: 12 * 3600,
+  backupStallTimeoutSeconds: 600,
+  shutdownGraceSeconds: 60,
+  httpPort: 8080,
+  gcCron: "0 4 * * *",
+  plugins: [],
+};
+
 describe("loadAgentSettings", () => {
   test("defaults", () => {
     expect(loadAgentSettings({})).toEqual({
@@ -24,6 +34,7 @@ describe("loadAgentSettings", () => {
       reconcileIntervalSeconds: 10,
       timezone: "UTC",
       webhook: { timeoutSeconds: 10, maxRetries: 3 },
+      runtime: DEFAULT_RUNTIME,
     });
   });
 
@@ -60,6 +71,7 @@ describe("loadAgentSettings", () => {
         secretAccessKey: "your-secret-key",
         forcePathStyle: false,
       },
+      runtime: { ...DEFAULT_RUNTIME, maxConcurrentBackups: 10 },
     });
   });
 
@@ -81,6 +93,14 @@ describe("loadAgentSettings", () => {
       ACCESS_KEY_ID: "minio",
       SECRET_ACCESS_KEY: "minio123",
       S3_USE_PATH_STYLE: "false",
+      MAX_CONCURRENT_BACKUPS: "4",
+      BACKUP_TIMEOUT: "2h",
+      BACKUP_STALL_TIMEOUT: "0",
+      SHUTDOWN_GRACE_SECONDS: "15",
+      HTTP_PORT: "9090",
+      API_TOKEN: "a-token-of-sixteen+",
+      GC_CRON: "@daily",
+      LB_PLUGINS: "@acme/lb-dumper-sqlite, lb-dumper-other",
     });
     expect(settings).toEqual({
       logLevel: "debug",
@@ -98,6 +118,16 @@ describe("loadAgentSettings", () => {
         accessKeyId: "minio",
         secretAccessKey: "minio123",
         forcePathStyle: false,
+      },
+      runtime: {
+        maxConcurrentBackups: 4,
+        backupTimeoutSeconds: 7200,
+        backupStallTimeoutSeconds: 0,
+        shutdownGraceSeconds: 15,
+        httpPort: 9090,
+        apiToken: "a-token-of-sixteen+",
+        gcCron: "@daily",
+        plugins: ["@acme/lb-dumper-sqlite", "lb-dumper-other"],
       },
     });
   });

@@ -1,2 +1,13 @@
-// Retention policy and pruning; the modules are re-exported here.
-export {};
+export { periodOf, type Tier } from "./calendar.js";
+export { decideRetention, type RetentionDecision } from "./decide-retention.js";
+export { formatSeconds } from "./duration-text.js";
+export { type PlanDefaults, planPrune } from "./plan-prune.js";
+export { DEFAULT_KEEP_LAST, policyFromManifest, policyProblems, type RetentionPolicy } from "./policy.js";
+export {
+  DEFAULT_BATCH_SIZE,
+  type PruneFailure,
+  type PruneOptions,
+  type PruneReport,
+  prune,
+} from "./prune.js";
+export { parseStartedAt } from "./started-at.js";

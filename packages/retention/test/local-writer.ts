@@ -1,0 +1,1 @@
+export { localWriter } from "@lb/writers";
