@@ -3,7 +3,7 @@ export { MANIFEST_VERSION } from "./contracts/artifact.js";
 export type { DumpContext, Dumper, DumpResult, RestoreContext, RunningDump } from "./contracts/dumper.js";
 export { DUMPER_CONTRACT_VERSION } from "./contracts/dumper.js";
 export type { ContainerInfo, ContainerRuntime, ExecOptions, ExecProcess } from "./contracts/runtime.js";
-export type { BackupSpec, Destination, Schedule } from "./contracts/spec.js";
+export type { BackupSpec, Destination, KeepPolicy, Schedule } from "./contracts/spec.js";
 export type { StoredObject, Writer } from "./contracts/writer.js";
 export { WRITER_CONTRACT_VERSION } from "./contracts/writer.js";
 export {

@@ -37,6 +37,7 @@ dumperConformanceSuite("postgres", async () => {
         webhookOn: "always",
         mode: "exec",
         retentionSeconds: 86400,
+        keep: { last: 1 },
         labels: {},
         ...overrides,
       });

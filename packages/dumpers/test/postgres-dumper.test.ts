@@ -22,6 +22,7 @@ function specFor(server: PostgresServer, overrides: Partial<BackupSpec> = {}): B
     webhookOn: "always",
     mode: "exec",
     retentionSeconds: 86400,
+    keep: { last: 1 },
     labels: {},
     ...overrides,
   };

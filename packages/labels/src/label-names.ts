@@ -11,6 +11,10 @@ export const LABELS = {
   webhookOn: "backup.webhook.on",
   mode: "backup.mode",
   retention: "backup.retention",
+  keepLast: "backup.keep-last",
+  keepDaily: "backup.keep-daily",
+  keepWeekly: "backup.keep-weekly",
+  keepMonthly: "backup.keep-monthly",
   path: "backup.path",
 } as const;
 

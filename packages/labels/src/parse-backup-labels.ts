@@ -1,4 +1,4 @@
-import { type BackupSpec, type Destination, passwordOfUri, type Schedule } from "@lb/core";
+import { type BackupSpec, type Destination, type KeepPolicy, passwordOfUri, type Schedule } from "@lb/core";
 import { BOOLEAN_FORMS, parseBoolean } from "./booleans.js";
 import { type ConnInfo, parseConnUri } from "./conn-uri.js";
 import { parseSchedule } from "./cron.js";
@@ -188,6 +188,27 @@ function readRetention(labels: Record<string, string>, settings: AgentSettings, 
   return retention.seconds;
 }
 
+/** backup.keep-last (default 1, at least 1) and the optional daily/weekly/monthly tiers. */
+function readKeep(labels: Record<string, string>, out: Collector): KeepPolicy {
+  const count = (name: string, min: number): number | undefined => {
+    const text = labelValue(labels, name);
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > 10_000) {
+      out.error(name, `must be a whole number from ${min} to 10000, got ${quote(text)}`);
+      return undefined;
+    }
+    return Number(text);
+  };
+  const keep: KeepPolicy = { last: count(LABELS.keepLast, 1) ?? 1 };
+  const daily = count(LABELS.keepDaily, 0);
+  const weekly = count(LABELS.keepWeekly, 0);
+  const monthly = count(LABELS.keepMonthly, 0);
+  if (daily) keep.daily = daily;
+  if (weekly) keep.weekly = weekly;
+  if (monthly) keep.monthly = monthly;
+  return keep;
+}
+
 function readWebhook(labels: Record<string, string>, out: Collector): string | undefined {
   const text = labelValue(labels, LABELS.webhook);
   if (text === undefined) return undefined;
@@ -247,6 +268,7 @@ function parse(
   const webhookUrl = readWebhook(labels, out);
   const webhookOn = oneOf(labels, LABELS.webhookOn, ["always", "failure"] as const, "always", out);
   const retentionSeconds = readRetention(labels, settings, out);
+  const keep = readKeep(labels, out);
   warnUnknownLabels(labels, out);
 
   if (out.errors.length > 0 || engine === undefined || schedule === undefined || !prefixResult.ok) {
@@ -270,6 +292,7 @@ function parse(
     webhookOn,
     mode,
     retentionSeconds,
+    keep,
     labels: keptLabels,
   };
   if (conn) spec.conn = conn.conn.uri;

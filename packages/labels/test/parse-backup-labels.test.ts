@@ -274,6 +274,7 @@ describe("defaults and the other labels", () => {
       webhookOn: "always",
       mode: "auto",
       retentionSeconds: 30 * D,
+      keep: { last: 1 },
       labels: minimal,
     });
     expect(warnings).toBeUndefined();
@@ -455,5 +456,39 @@ describe("errors name the label", () => {
   test("the webhook URL is never quoted", () => {
     const errors = errorsOf({ ...base, "backup.webhook": "hooks.example.com/T0/B0/tok_123secret" });
     expect(JSON.stringify(errors)).not.toContain("tok_123secret");
+  });
+});
+
+describe("keep labels", () => {
+  const base = {
+    "backup.enabled": "true",
+    "backup.type": "postgres",
+    "backup.cron": "@daily",
+    "backup.database": "app",
+  };
+  const parseKeep = (labels: Record<string, string>) =>
+    parseBackupLabels({ id: "c1", name: "db", labels: { ...base, ...labels } }, loadAgentSettings({}));
+
+  test("keeps the newest backup by default and reads the tiers", () => {
+    const plain = parseKeep({});
+    expect(plain.ok && plain.spec.keep).toEqual({ last: 1 });
+    const tiers = parseKeep({
+      "backup.keep-last": "3",
+      "backup.keep-daily": "7",
+      "backup.keep-weekly": "4",
+      "backup.keep-monthly": "12",
+    });
+    expect(tiers.ok && tiers.spec.keep).toEqual({ last: 3, daily: 7, weekly: 4, monthly: 12 });
+  });
+
+  test.each([
+    ["backup.keep-last", "0"],
+    ["backup.keep-last", "many"],
+    ["backup.keep-daily", "-1"],
+    ["backup.keep-monthly", "1.5"],
+  ])("rejects %s=%s naming the label", (label, value) => {
+    const result = parseKeep({ [label]: value });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.map((e) => e.label)).toEqual([label]);
   });
 });

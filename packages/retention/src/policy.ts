@@ -1,4 +1,4 @@
-import type { Manifest } from "@lb/core";
+import type { KeepPolicy, Manifest } from "@lb/core";
 import { isKnownTimeZone } from "./calendar.js";
 
 /** How long the backups of one target are kept. */
@@ -57,5 +57,21 @@ export function policyProblems(policy: RetentionPolicy): string[] {
  * manifest records the age limit only, so keep-last is the default and there are no tiers.
  */
 export function policyFromManifest(manifest: Manifest, timezone: string): RetentionPolicy {
-  return { maxAgeSeconds: manifest.retentionSeconds, keepLast: DEFAULT_KEEP_LAST, timezone };
+  return policyFromSpec({ retentionSeconds: manifest.retentionSeconds, keep: manifest.keep }, timezone);
+}
+
+/** The policy a target's labels ask for (`backup.retention` and `backup.keep-*`). */
+export function policyFromSpec(
+  spec: { retentionSeconds: number; keep?: KeepPolicy | undefined },
+  timezone: string,
+): RetentionPolicy {
+  const policy: RetentionPolicy = {
+    maxAgeSeconds: spec.retentionSeconds,
+    keepLast: spec.keep?.last ?? DEFAULT_KEEP_LAST,
+    timezone,
+  };
+  if (spec.keep?.daily) policy.keepDaily = spec.keep.daily;
+  if (spec.keep?.weekly) policy.keepWeekly = spec.keep.weekly;
+  if (spec.keep?.monthly) policy.keepMonthly = spec.keep.monthly;
+  return policy;
 }

@@ -85,3 +85,30 @@ describe("planPrune", () => {
     expect(decisions).toHaveLength(2);
   });
 });
+
+describe("policies recorded in manifests", () => {
+  it("a gone target's manifest keep policy is followed", async () => {
+    const { policyFromManifest } = await import("../src/index.js");
+    const policy = policyFromManifest(
+      {
+        manifestVersion: 1,
+        artifactKey: "k",
+        target: "gone",
+        engine: "postgres",
+        database: "d",
+        containerId: "c",
+        containerName: "n",
+        compression: "gzip",
+        rawBytes: 1,
+        storedBytes: 1,
+        sha256: "x",
+        retentionSeconds: 3600,
+        keep: { last: 4, weekly: 2 },
+        startedAt: "2026-01-01T00:00:00Z",
+        durationSeconds: 1,
+      },
+      "UTC",
+    );
+    expect(policy).toEqual({ maxAgeSeconds: 3600, keepLast: 4, keepWeekly: 2, timezone: "UTC" });
+  });
+});

@@ -1,3 +1,5 @@
+import type { KeepPolicy } from "./spec.js";
+
 /** Bumped when the manifest layout changes; readers accept every version up to theirs. */
 export const MANIFEST_VERSION = 1;
 
@@ -21,6 +23,8 @@ export interface Manifest {
   toolVersion?: string;
   serverVersion?: string;
   retentionSeconds: number;
+  /** The target's keep policy when the backup was made, so pruning can follow it after the container is gone. */
+  keep?: KeepPolicy;
   startedAt: string;
   durationSeconds: number;
 }

@@ -9,6 +9,16 @@ export type Schedule =
   | { kind: "cron"; expression: string; timezone: string }
   | { kind: "interval"; everySeconds: number };
 
+/** How many backups retention keeps besides those younger than the retention period. */
+export interface KeepPolicy {
+  /** The newest N successful backups, whatever their age; at least 1. */
+  last: number;
+  /** The newest backup of each of the last N days / ISO weeks / months that have backups. */
+  daily?: number;
+  weekly?: number;
+  monthly?: number;
+}
+
 /** A validated request to back up one target, built from a container's labels. */
 export interface BackupSpec {
   /**
@@ -35,6 +45,7 @@ export interface BackupSpec {
   /** `backup.mode`: run the dump tool inside the container, from the agent, or pick. */
   mode: "exec" | "client" | "auto";
   retentionSeconds: number;
+  keep: KeepPolicy;
   /** For `volume`: the path inside the container. */
   path?: string;
   /** Every `backup.*` label as written, for engines that read their own options. */

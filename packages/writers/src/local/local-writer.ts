@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { readdir, readFile, stat, unlink } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { Artifact, Manifest, StoredObject, Writer } from "@lb/core";
 import {
@@ -29,7 +29,7 @@ export function localWriter(options: LocalWriterOptions): Writer {
     contractVersion: WRITER_CONTRACT_VERSION,
     name: "local",
 
-    locationOf: (key) => pathInside(base, key),
+    locationOf: (key) => (key ? pathInside(base, key) : resolve(base)),
 
     async writeArtifact(key, body, writeOptions = {}): Promise<StoredObject> {
       const path = pathInside(base, key);
