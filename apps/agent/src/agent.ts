@@ -1,41 +1,35 @@
-import type { BackupSpec, Dumper, Writer } from "@lb/core";
-import { errorMessage, WriteError } from "@lb/core";
-import { connectDocker, createDockerRuntime, watchContainerEvents } from "@lb/discovery";
-import { builtInDumpers } from "@lb/dumpers";
-import { type AgentSettings, secretsOf } from "@lb/labels";
+import { errorMessage } from "@lb/core";
+import { watchContainerEvents } from "@lb/discovery";
+import { secretsOf } from "@lb/labels";
 import { createWebhookNotifier } from "@lb/notify";
-import { localWriter } from "@lb/writers";
+import type { AgentContext } from "./agent-context.js";
 import { BackupRunner } from "./backup/backup-runner.js";
 import { Reconciler } from "./discovery/reconciler.js";
 import type { AgentLogger } from "./logging/create-logger.js";
 import type { SecretSet } from "./logging/secret-set.js";
 import { JobTable } from "./schedule/job-table.js";
+import { StatusBoard } from "./status/status-board.js";
 
 export interface RunningAgent {
+  status: StatusBoard;
+  runner: BackupRunner;
+  jobs: JobTable;
   /** Stops scheduling, lets running backups finish within the grace period, flushes webhooks. */
   stop(): Promise<void>;
 }
 
 export interface AgentOptions {
-  settings: AgentSettings;
-  env: Record<string, string | undefined>;
+  context: AgentContext;
   logger: AgentLogger;
   secrets: SecretSet;
-  shutdownGraceMs?: number;
 }
 
 /** Wires discovery, scheduling, backups and notifications together and starts them. */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  const { settings, logger, secrets } = options;
+  const { context, logger, secrets } = options;
+  const { settings } = context;
   secrets.add(...secretsOf(settings));
-  const docker = connectDocker(settings.dockerHost);
-  const runtime = createDockerRuntime(docker);
-  const dumpers = new Map<string, Dumper>(builtInDumpers().map((dumper) => [dumper.engine, dumper]));
-  const local = localWriter({ basePath: settings.localBackupPath });
-  const writerFor = (spec: BackupSpec): Writer => {
-    if (spec.dest === "local") return local;
-    throw new WriteError("backup.dest=remote is not available in this build of the agent");
-  };
+  const status = new StatusBoard();
   const notifier = createWebhookNotifier({
     secret: settings.webhook.secret,
     timeoutSeconds: settings.webhook.timeoutSeconds,
@@ -43,26 +37,29 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     logger,
   });
   const runner = new BackupRunner({
-    runtime,
-    dumpers,
-    writerFor,
+    runtime: context.runtime,
+    dumpers: context.dumpers,
+    writerFor: (spec) => context.destinations.writerFor(spec),
     notifier,
     defaultWebhookUrl: settings.webhook.url,
     secrets,
     logger,
+    status,
+    limits: settings.runtime,
   });
   const jobs = new JobTable((spec) => void runner.trigger(spec));
   const reconciler = new Reconciler({
-    docker,
+    docker: context.docker,
     settings,
-    env: options.env,
+    env: context.env,
     jobs,
-    extraEngines: [...dumpers.keys()],
+    extraEngines: [...context.dumpers.keys()],
     logger,
+    onSynced: (specs) => status.syncSpecs(specs),
   });
 
   const events = new AbortController();
-  watchContainerEvents(docker, {
+  watchContainerEvents(context.docker, {
     signal: events.signal,
     onEvent: () => reconciler.reconcileSoon(),
     onConnect: () => reconciler.reconcileSoon(),
@@ -79,18 +76,22 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       event: "agent.started",
       dockerHost: settings.dockerHost ?? "unix:///var/run/docker.sock",
       localBackupPath: settings.localBackupPath,
-      engines: [...dumpers.keys()],
+      engines: [...context.dumpers.keys()],
+      maxConcurrentBackups: settings.runtime.maxConcurrentBackups,
     },
     "agent started",
   );
 
   return {
+    status,
+    runner,
+    jobs,
     async stop() {
       events.abort();
       clearInterval(reconcileTimer);
       reconciler.cancel();
       jobs.stopAll();
-      await runner.drain(options.shutdownGraceMs ?? 30_000);
+      await runner.drain(settings.runtime.shutdownGraceSeconds * 1000);
       await notifier.flush(10_000);
       logger.info({ event: "agent.stopped" }, "agent stopped");
     },

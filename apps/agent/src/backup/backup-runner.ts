@@ -1,10 +1,14 @@
 import type { BackupSpec, ContainerRuntime, Dumper, Writer } from "@lb/core";
 import { errorMessage } from "@lb/core";
-import { secretsOfSpec } from "@lb/labels";
-import { buildBackupPayload, shouldNotify, type WebhookNotifier } from "@lb/notify";
+import { type RuntimeSettings, secretsOfSpec } from "@lb/labels";
+import type { WebhookNotifier } from "@lb/notify";
 import type { AgentLogger } from "../logging/create-logger.js";
 import type { SecretSet } from "../logging/secret-set.js";
+import type { StatusBoard } from "../status/status-board.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
+import { notifyOutcome } from "./notify-outcome.js";
 import { type BackupOutcome, runBackup } from "./run-backup.js";
+import { RunGuard } from "./run-guard.js";
 
 export interface RunnerDependencies {
   runtime: ContainerRuntime;
@@ -14,41 +18,87 @@ export interface RunnerDependencies {
   defaultWebhookUrl: string | undefined;
   secrets: SecretSet;
   logger: AgentLogger;
+  status: StatusBoard;
+  limits: Pick<RuntimeSettings, "maxConcurrentBackups" | "backupTimeoutSeconds" | "backupStallTimeoutSeconds">;
 }
 
+export type TriggerResult = { accepted: true; run: Promise<BackupOutcome> } | { accepted: false; reason: string };
+
 /**
- * Runs backups for the scheduler: never two at once for one target, each reported in
- * the log and by webhook, and each abortable when the agent shuts down.
+ * Runs backups: at most MAX_CONCURRENT_BACKUPS at once with the rest queued, never two
+ * for one target (an overlapping request is reported, counted and notified), each with
+ * a timeout and a stall watchdog, each abortable when the agent shuts down.
  */
 export class BackupRunner {
-  private readonly running = new Map<string, Promise<BackupOutcome>>();
+  private readonly inFlight = new Map<string, Promise<BackupOutcome>>();
   private readonly shutdown = new AbortController();
+  private readonly limit: ConcurrencyLimit;
 
-  constructor(private readonly deps: RunnerDependencies) {}
-
-  /** Starts a run unless one is already going for the target. */
-  trigger(spec: BackupSpec): Promise<BackupOutcome> | undefined {
-    const log = this.deps.logger.child({ target: spec.identity, container: spec.containerName });
-    if (this.running.has(spec.identity)) {
-      log.warn({ event: "backup.overlap" }, "previous backup of this target is still running; this run is skipped");
-      return undefined;
-    }
-    const run = this.execute(spec, log).finally(() => this.running.delete(spec.identity));
-    this.running.set(spec.identity, run);
-    return run;
+  constructor(private readonly deps: RunnerDependencies) {
+    this.limit = new ConcurrencyLimit(deps.limits.maxConcurrentBackups);
   }
 
-  private async execute(spec: BackupSpec, log: AgentLogger): Promise<BackupOutcome> {
+  trigger(spec: BackupSpec, cause: "schedule" | "api" | "cli" = "schedule"): TriggerResult {
+    const log = this.deps.logger.child({ target: spec.identity, container: spec.containerName });
+    const status = this.deps.status.entry(spec);
+    if (this.inFlight.has(spec.identity)) {
+      status.runs.overlapped++;
+      const reason = `the previous backup of ${spec.identity} is still ${status.state}; this ${cause} run was skipped`;
+      log.warn({ event: "backup.overlap", cause }, reason);
+      notifyOutcome(this.deps, spec, this.deps.writerFor(spec), {
+        success: false,
+        startedAt: new Date(),
+        durationSeconds: 0,
+        error: new Error(reason),
+      });
+      return { accepted: false, reason };
+    }
+    status.state = "queued";
+    const run = this.limit
+      .run(() => this.execute(spec, log, cause))
+      .finally(() => {
+        this.inFlight.delete(spec.identity);
+        status.state = "idle";
+        status.progressBytes = 0;
+      });
+    this.inFlight.set(spec.identity, run);
+    return { accepted: true, run };
+  }
+
+  get queued(): number {
+    return this.limit.queued;
+  }
+
+  private async execute(spec: BackupSpec, log: AgentLogger, cause: string): Promise<BackupOutcome> {
+    const status = this.deps.status.entry(spec);
+    status.state = "running";
     this.deps.secrets.add(...secretsOfSpec(spec));
     const writer = this.deps.writerFor(spec);
-    log.info({ event: "backup.started", engine: spec.engine, database: spec.database }, "backup started");
-    const outcome = await runBackup(spec, {
-      runtime: this.deps.runtime,
-      dumperFor: (engine) => this.deps.dumpers.get(engine),
-      writer,
-      logger: log,
-      signal: this.shutdown.signal,
+    const guard = new RunGuard({
+      timeoutSeconds: this.deps.limits.backupTimeoutSeconds,
+      stallSeconds: this.deps.limits.backupStallTimeoutSeconds,
+      parent: this.shutdown.signal,
     });
+    log.info({ event: "backup.started", cause, engine: spec.engine, database: spec.database }, "backup started");
+    let outcome: BackupOutcome;
+    try {
+      outcome = await runBackup(spec, {
+        runtime: this.deps.runtime,
+        dumperFor: (engine) => this.deps.dumpers.get(engine),
+        writer,
+        logger: log,
+        signal: guard.signal,
+        onProgress: (bytes) => {
+          status.progressBytes = bytes;
+          guard.progress();
+        },
+      });
+    } finally {
+      guard.dispose();
+    }
+    // An abort explains itself better than the broken pipe it caused.
+    if (!outcome.success && guard.reason) outcome = { ...outcome, error: guard.reason };
+
     if (outcome.success) {
       log.info(
         {
@@ -67,43 +117,28 @@ export class BackupRunner {
         "backup failed",
       );
     }
-    this.notify(spec, writer, outcome);
+    this.deps.status.record(spec, {
+      success: outcome.success,
+      finishedAt: new Date(),
+      durationSeconds: outcome.durationSeconds,
+      bytes: outcome.success ? outcome.artifact.storedBytes : 0,
+      key: outcome.success ? outcome.artifact.key : undefined,
+      error: outcome.success ? undefined : errorMessage(outcome.error),
+    });
+    notifyOutcome(this.deps, spec, writer, outcome);
     return outcome;
   }
 
-  private notify(spec: BackupSpec, writer: Writer, outcome: BackupOutcome): void {
-    const url = spec.webhookUrl ?? this.deps.defaultWebhookUrl;
-    if (!url) return;
-    const payload = buildBackupPayload({
-      containerId: spec.containerId,
-      containerName: spec.containerName,
-      databaseType: spec.engine,
-      databaseName: spec.database,
-      destinationType: spec.dest,
-      destinationUrl: outcome.success ? outcome.artifact.location : writer.locationOf(spec.prefix || "."),
-      success: outcome.success,
-      error: outcome.success ? null : outcome.error,
-      backupSizeBytes: outcome.success ? outcome.artifact.storedBytes : 0,
-      durationSeconds: outcome.durationSeconds,
-      cronSchedule: spec.cron,
-      backupPrefix: spec.prefix,
-      checksumSha256: outcome.success ? outcome.artifact.sha256 : null,
-      artifactKey: outcome.success ? outcome.artifact.key : null,
-      secrets: secretsOfSpec(spec),
-    });
-    if (shouldNotify(spec.webhookOn, payload)) this.deps.notifier.notify(url, payload);
-  }
-
-  /** Waits up to `graceMs` for running backups, then aborts the rest and waits for them to clean up. */
+  /** Waits up to `graceMs` for running and queued backups, then aborts the rest and waits for them to clean up. */
   async drain(graceMs: number): Promise<void> {
-    const all = () => Promise.allSettled([...this.running.values()]);
+    const all = () => Promise.allSettled([...this.inFlight.values()]);
     const finished = await Promise.race([
       all().then(() => true),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
     ]);
     if (finished) return;
-    this.deps.logger.warn({ running: this.running.size }, "aborting backups still running at shutdown");
-    this.shutdown.abort(new Error("the agent is shutting down"));
+    this.deps.logger.warn({ running: this.inFlight.size }, "aborting backups still running at shutdown");
+    this.shutdown.abort();
     await all();
   }
 }

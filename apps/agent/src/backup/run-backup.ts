@@ -19,6 +19,8 @@ export interface BackupDependencies {
   writer: Writer;
   logger: Logger;
   signal: AbortSignal;
+  /** Told the raw byte count as the dump flows, for progress and the stall watchdog. */
+  onProgress?(rawBytes: number): void;
 }
 
 export interface BackupArtifact {
@@ -71,6 +73,7 @@ async function dumpAndStore(
     compression: "gzip",
   });
   const raw = new CountingStream();
+  if (deps.onProgress) raw.on("data", () => deps.onProgress?.(raw.bytes));
   const stored = new MeasuringStream();
   const gate = new EndGate(() => dump.completed);
 
@@ -99,6 +102,7 @@ async function dumpAndStore(
     toolVersion: facts.toolVersion,
     serverVersion: facts.serverVersion,
     retentionSeconds: spec.retentionSeconds,
+    keep: spec.keep,
     startedAt: startedAt.toISOString(),
     durationSeconds: seconds(startedAt),
   };

@@ -1,6 +1,7 @@
 import type { BackupSpec } from "@lb/core";
-import { connectDocker, listContainersWithBackupLabels } from "@lb/discovery";
-import { type AgentSettings, formatDuration, type LabelError, nextRuns } from "@lb/labels";
+import { listContainersWithBackupLabels } from "@lb/discovery";
+import { formatDuration, type LabelError, nextRuns } from "@lb/labels";
+import type { AgentContext } from "../agent-context.js";
 import { duplicateTargetError, evaluateContainer } from "../discovery/evaluate-container.js";
 
 export interface CheckedContainer {
@@ -39,13 +40,10 @@ function describeSpec(spec: BackupSpec, now: Date): NonNullable<CheckedContainer
 }
 
 /** What the agent would make of every running container with `backup.*` labels. */
-export async function checkContainers(
-  settings: AgentSettings,
-  env: Record<string, string | undefined>,
-  extraEngines: string[],
-  now = new Date(),
-): Promise<CheckReport> {
-  const containers = await listContainersWithBackupLabels(connectDocker(settings.dockerHost));
+export async function checkContainers(context: AgentContext, now = new Date()): Promise<CheckReport> {
+  const { settings, env } = context;
+  const extraEngines = [...context.dumpers.keys()];
+  const containers = await listContainersWithBackupLabels(context.docker);
   containers.sort((a, b) => a.name.localeCompare(b.name));
   const targets = new Map<string, BackupSpec>();
   const report: CheckReport = { containers: [] };

@@ -14,6 +14,8 @@ export interface ReconcilerOptions {
   jobs: JobTable;
   extraEngines: string[];
   logger: AgentLogger;
+  /** Told the scheduled specs after every reconcile. */
+  onSynced?(specs: BackupSpec[]): void;
 }
 
 /**
@@ -80,6 +82,7 @@ export class Reconciler {
     for (const id of this.reported.keys()) if (!present.has(id)) this.reported.delete(id);
 
     const changes = jobs.sync([...wanted.values()]);
+    this.options.onSynced?.(jobs.specs());
     for (const spec of changes.added) logger.info({ event: "job.added", ...describe(spec) }, "backup job scheduled");
     for (const spec of changes.updated) logger.info({ event: "job.updated", ...describe(spec) }, "backup job updated");
     for (const spec of changes.removed) logger.info({ event: "job.removed", ...describe(spec) }, "backup job removed");

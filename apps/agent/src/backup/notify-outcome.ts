@@ -1,0 +1,33 @@
+import type { BackupSpec, Writer } from "@lb/core";
+import { secretsOfSpec } from "@lb/labels";
+import { buildBackupPayload, shouldNotify, type WebhookNotifier } from "@lb/notify";
+import type { BackupOutcome } from "./run-backup.js";
+
+/** Sends the run's webhook to `backup.webhook`, else `WEBHOOK_URL`, as `backup.webhook.on` allows. */
+export function notifyOutcome(
+  deps: { notifier: WebhookNotifier; defaultWebhookUrl: string | undefined },
+  spec: BackupSpec,
+  writer: Writer,
+  outcome: BackupOutcome,
+): void {
+  const url = spec.webhookUrl ?? deps.defaultWebhookUrl;
+  if (!url) return;
+  const payload = buildBackupPayload({
+    containerId: spec.containerId,
+    containerName: spec.containerName,
+    databaseType: spec.engine,
+    databaseName: spec.database,
+    destinationType: spec.dest,
+    destinationUrl: outcome.success ? outcome.artifact.location : writer.locationOf(spec.prefix),
+    success: outcome.success,
+    error: outcome.success ? null : outcome.error,
+    backupSizeBytes: outcome.success ? outcome.artifact.storedBytes : 0,
+    durationSeconds: outcome.durationSeconds,
+    cronSchedule: spec.cron,
+    backupPrefix: spec.prefix,
+    checksumSha256: outcome.success ? outcome.artifact.sha256 : null,
+    artifactKey: outcome.success ? outcome.artifact.key : null,
+    secrets: secretsOfSpec(spec),
+  });
+  if (shouldNotify(spec.webhookOn, payload)) deps.notifier.notify(url, payload);
+}

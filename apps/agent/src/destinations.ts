@@ -1,0 +1,27 @@
+import type { BackupSpec, Writer } from "@lb/core";
+import { WriteError } from "@lb/core";
+import type { AgentSettings } from "@lb/labels";
+import { localWriter } from "@lb/writers";
+
+export interface Destinations {
+  local: Writer;
+  remote: Writer | undefined;
+  writerFor(spec: Pick<BackupSpec, "dest">): Writer;
+  /** Every configured destination, for listing, verifying and pruning. */
+  all(): Writer[];
+}
+
+export function createDestinations(settings: AgentSettings): Destinations {
+  const local = localWriter({ basePath: settings.localBackupPath });
+  const remote: Writer | undefined = undefined;
+  return {
+    local,
+    remote,
+    writerFor(spec) {
+      if (spec.dest === "local") return local;
+      if (!remote) throw new WriteError("backup.dest=remote needs BUCKET_NAME and the S3 settings");
+      return remote;
+    },
+    all: () => (remote ? [local, remote] : [local]),
+  };
+}
