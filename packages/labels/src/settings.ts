@@ -5,12 +5,13 @@ import { isHttpUrl } from "./http-url.js";
 import { hasControlChars, quote } from "./quote.js";
 import { DEFAULT_RETENTION_SECONDS, parseRetention } from "./retention.js";
 import { type RuntimeSettings, readRuntimeSettings } from "./runtime-settings.js";
+import { readS3ExtraSettings, type S3ExtraSettings } from "./s3-extra-settings.js";
 import { canonicalTimeZone } from "./timezone.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface S3Settings {
+export interface S3Settings extends S3ExtraSettings {
   bucket: string;
   region: string;
   endpoint?: string;
@@ -214,7 +215,7 @@ function readS3(env: Env, error: (variable: string, reason: string) => void): S3
     else forcePathStyle = value;
   }
 
-  const s3: S3Settings = { bucket, region, forcePathStyle };
+  const s3: S3Settings = { bucket, region, forcePathStyle, ...readS3ExtraSettings(env, error) };
   if (endpoint !== undefined) s3.endpoint = endpoint;
   if (accessKeyId !== undefined) s3.accessKeyId = accessKeyId;
   if (secretAccessKey !== undefined) s3.secretAccessKey = secretAccessKey;

@@ -13,8 +13,24 @@ export {
 } from "./engine/docker-engine.js";
 export { databaseImage } from "./images/database-image.js";
 export { ensureRootfsTarball, type RootfsRecipe, STAND_IN_ROOTFS } from "./images/debian-rootfs.js";
+export {
+  ensureGoBinary,
+  findGo,
+  findGoBinary,
+  type GoTool,
+  goBinaryMissingReason,
+} from "./images/go-binaries.js";
 export { ensureStandInImage, type StandInEngine } from "./images/stand-in-images.js";
 export { freePort } from "./servers/free-port.js";
+export { type MariadbServer, type MariadbServerOptions, startMariadbServer } from "./servers/mariadb-server.js";
+export {
+  MINIO_TOOL,
+  type MinioServer,
+  type MultipartUploadInfo,
+  minioMissingReason,
+  type S3Credentials,
+  startMinioServer,
+} from "./servers/minio-server.js";
 export { type PostgresServer, type PostgresServerOptions, startPostgresServer } from "./servers/postgres-server.js";
 export {
   type ReceivedRequest,

@@ -4,6 +4,7 @@ import { ensureStandInImage, type StandInEngine } from "./stand-in-images.js";
 /** The official image tried first for each engine. */
 const OFFICIAL: Record<StandInEngine, string> = {
   postgres: "postgres:17",
+  mariadb: "mariadb:11",
 };
 
 let registryUnreachable = false;
