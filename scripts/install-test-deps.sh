@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh Debian machine: a Docker engine and
-# debootstrap (to build database images without a registry), and pnpm.
+# Installs what the tests need on a fresh Debian machine: a Docker engine,
+# debootstrap (to build database images without a registry), Chromium, and pnpm.
 set -euo pipefail
 
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
+# The status page is tested in a real headless browser.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]}"
   apt-get update -qq

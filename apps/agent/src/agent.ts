@@ -1,19 +1,26 @@
+import type { AddressInfo } from "node:net";
 import { errorMessage } from "@lb/core";
 import { watchContainerEvents } from "@lb/discovery";
-import { secretsOf } from "@lb/labels";
+import { parseSchedule, secretsOf } from "@lb/labels";
 import { createWebhookNotifier } from "@lb/notify";
 import type { AgentContext } from "./agent-context.js";
 import { BackupRunner } from "./backup/backup-runner.js";
 import { Reconciler } from "./discovery/reconciler.js";
+import { scheduleGc } from "./gc/gc-schedule.js";
+import { startHttpServer } from "./http/http-server.js";
+import { createMetrics } from "./http/metrics.js";
 import type { AgentLogger } from "./logging/create-logger.js";
 import type { SecretSet } from "./logging/secret-set.js";
 import { JobTable } from "./schedule/job-table.js";
 import { StatusBoard } from "./status/status-board.js";
+import { agentVersion } from "./version.js";
 
 export interface RunningAgent {
   status: StatusBoard;
   runner: BackupRunner;
   jobs: JobTable;
+  /** Where the HTTP server listens, when it is on. */
+  httpAddress: AddressInfo | undefined;
   /** Stops scheduling, lets running backups finish within the grace period, flushes webhooks. */
   stop(): Promise<void>;
 }
@@ -71,6 +78,39 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   const reconcileTimer = setInterval(() => void reconciler.reconcile(), settings.reconcileIntervalSeconds * 1000);
   await reconciler.reconcile();
+
+  const gcSchedule = parseSchedule(settings.runtime.gcCron, settings.timezone);
+  const gc = gcSchedule.ok
+    ? scheduleGc({
+        schedule: gcSchedule.schedule,
+        timezone: settings.timezone,
+        dryRun: settings.gcDryRun,
+        writers: () => context.destinations.all(),
+        specs: () => jobs.specs(),
+        logger,
+        notifier,
+        webhookUrl: settings.webhook.url,
+      })
+    : undefined;
+
+  const server =
+    settings.runtime.httpPort > 0
+      ? await startHttpServer(settings.runtime.httpHost, settings.runtime.httpPort, {
+          status,
+          runner,
+          metrics: createMetrics(status, runner),
+          readiness: async () => {
+            await context.docker.ping().catch((error: unknown) => {
+              throw new Error(`the engine does not answer: ${errorMessage(error)}`);
+            });
+            const used = new Set(jobs.specs().map((spec) => context.destinations.writerFor(spec)));
+            for (const writer of used.size > 0 ? used : [context.destinations.local]) await writer.probe();
+          },
+          apiToken: settings.runtime.apiToken,
+          version: agentVersion(),
+          logger,
+        })
+      : undefined;
   logger.info(
     {
       event: "agent.started",
@@ -78,6 +118,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       localBackupPath: settings.localBackupPath,
       engines: [...context.dumpers.keys()],
       maxConcurrentBackups: settings.runtime.maxConcurrentBackups,
+      http: server ? server.address() : "off",
     },
     "agent started",
   );
@@ -86,13 +127,19 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     status,
     runner,
     jobs,
+    httpAddress: server ? (server.address() as AddressInfo) : undefined,
     async stop() {
       events.abort();
       clearInterval(reconcileTimer);
       reconciler.cancel();
       jobs.stopAll();
+      gc?.stop();
       await runner.drain(settings.runtime.shutdownGraceSeconds * 1000);
       await notifier.flush(10_000);
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       logger.info({ event: "agent.stopped" }, "agent stopped");
     },
   };

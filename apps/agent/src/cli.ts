@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, errorMessage } from "@lb/core";
 import { createAgentContext } from "./agent-context.js";
@@ -12,6 +11,7 @@ import { restoreCommand } from "./commands/restore-command.js";
 import { verifyCommand } from "./commands/verify-command.js";
 import { createLogger } from "./logging/create-logger.js";
 import { SecretSet } from "./logging/secret-set.js";
+import { agentVersion } from "./version.js";
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3, refused: 4 } as const;
@@ -71,11 +71,6 @@ every decision with its reason. --dry-run (or GC_DRY_RUN=true) deletes nothing.`
   version: "Usage: label-backup version",
 };
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
-
 function usage(message: string): number {
   process.stderr.write(`label-backup: ${message}\n\n${HELP.main}\n`);
   return EXIT.usage;
@@ -114,7 +109,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return EXIT.ok;
   }
   if (command === "version") {
-    process.stdout.write(`label-backup ${version()}\n`);
+    process.stdout.write(`label-backup ${agentVersion()}\n`);
     return EXIT.ok;
   }
   if ((command === "backup" || command === "restore") && !argument) return usage(`${command} needs a container name`);

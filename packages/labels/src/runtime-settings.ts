@@ -14,6 +14,8 @@ export interface RuntimeSettings {
   shutdownGraceSeconds: number;
   /** HTTP_PORT, default 8080; 0 turns the server off. */
   httpPort: number;
+  /** HTTP_HOST, default 0.0.0.0: the address the HTTP server listens on. */
+  httpHost: string;
   /** API_TOKEN: required by POST endpoints; without it they are off. */
   apiToken?: string;
   /** GC_CRON, default `0 4 * * *`. */
@@ -83,6 +85,7 @@ export function readRuntimeSettings(env: Env, timezone: string, error: Report): 
     backupStallTimeoutSeconds: durationSetting(env, "BACKUP_STALL_TIMEOUT", 600, error),
     shutdownGraceSeconds: integerSetting(env, "SHUTDOWN_GRACE_SECONDS", 60, 0, 86_400, error),
     httpPort: integerSetting(env, "HTTP_PORT", 8080, 0, 65_535, error),
+    httpHost: read(env, "HTTP_HOST") ?? "0.0.0.0",
     gcCron,
     plugins,
   };

@@ -20,6 +20,7 @@ const DEFAULT_RUNTIME = {
   backupStallTimeoutSeconds: 600,
   shutdownGraceSeconds: 60,
   httpPort: 8080,
+  httpHost: "0.0.0.0",
   gcCron: "0 4 * * *",
   plugins: [],
 };
@@ -125,6 +126,7 @@ describe("loadAgentSettings", () => {
         backupStallTimeoutSeconds: 0,
         shutdownGraceSeconds: 15,
         httpPort: 9090,
+        httpHost: "0.0.0.0",
         apiToken: "a-token-of-sixteen+",
         gcCron: "@daily",
         plugins: ["@acme/lb-dumper-sqlite", "lb-dumper-other"],

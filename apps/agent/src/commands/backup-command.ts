@@ -2,11 +2,11 @@ import { errorMessage } from "@lb/core";
 import { createWebhookNotifier } from "@lb/notify";
 import type { AgentContext } from "../agent-context.js";
 import { BackupRunner } from "../backup/backup-runner.js";
+import { formatBytes } from "../format-bytes.js";
 import type { AgentLogger } from "../logging/create-logger.js";
 import type { SecretSet } from "../logging/secret-set.js";
 import { StatusBoard } from "../status/status-board.js";
 import { findTarget } from "./find-target.js";
-import { formatBytes } from "./list-command.js";
 
 /**
  * `label-backup backup <container>`: one backup now, with the same pipeline, limits and

@@ -1,19 +1,7 @@
 import type { Artifact } from "@lb/core";
 import type { AgentContext } from "../agent-context.js";
+import { formatBytes } from "../format-bytes.js";
 import { findTarget } from "./find-target.js";
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-export { formatBytes };
 
 /** `label-backup list [container] [--json]`: the backups this agent wrote, oldest first. */
 export async function listCommand(

@@ -27,4 +27,6 @@ export interface Writer {
   delete(key: string): Promise<void>;
   /** Where `key` would live, for people. */
   locationOf(key: string): string;
+  /** Rejects with a clear error when the destination cannot take a backup now (readiness checks). */
+  probe(): Promise<void>;
 }

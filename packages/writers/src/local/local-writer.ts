@@ -1,5 +1,5 @@
-import { createReadStream } from "node:fs";
-import { readdir, readFile, stat, unlink } from "node:fs/promises";
+import { constants, createReadStream } from "node:fs";
+import { access, mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { Readable } from "node:stream";
 import type { Artifact, Manifest, StoredObject, Writer } from "@lb/core";
@@ -30,6 +30,17 @@ export function localWriter(options: LocalWriterOptions): Writer {
     name: "local",
 
     locationOf: (key) => (key ? pathInside(base, key) : resolve(base)),
+
+    async probe() {
+      try {
+        await mkdir(base, { recursive: true });
+        await access(base, constants.W_OK);
+      } catch (error) {
+        throw new WriteError(`backup folder ${resolve(base)} is not writable: ${errorMessage(error)}`, {
+          cause: error,
+        });
+      }
+    },
 
     async writeArtifact(key, body, writeOptions = {}): Promise<StoredObject> {
       const path = pathInside(base, key);
