@@ -42,14 +42,16 @@ export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Pro
   context.signal.addEventListener("abort", onAbort, { once: true });
 
   const completed = (async (): Promise<DumpResult> => {
-    const streamEnded = new Promise<void>((resolve, reject) => {
+    // Settles on end, error or close alike: the exit code and end marker decide the verdict,
+    // and a rejection here would go unhandled while the exit code is awaited.
+    const streamEnded = new Promise<void>((resolve) => {
       window.on("end", resolve);
-      window.on("error", reject);
+      window.on("error", () => resolve());
       window.on("close", () => resolve());
     });
     const exitCode = await proc.exitCode;
     context.signal.removeEventListener("abort", onAbort);
-    await streamEnded.catch(() => {});
+    await streamEnded;
     const details = { stderr: redact(stderr.text()).trim(), exitCode };
     if (aborted) throw new AbortedError(`${plan.tool} was stopped before it finished`);
     if (exitCode !== 0) {
