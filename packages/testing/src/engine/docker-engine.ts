@@ -45,46 +45,68 @@ export async function connectOrStartDockerEngine(): Promise<DockerEngine> {
   return startPrivateDockerEngine();
 }
 
-export async function startPrivateDockerEngine(): Promise<DockerEngine> {
+/** A dockerd this harness runs, which a test may also crash and bring back. */
+export interface PrivateDockerEngine extends DockerEngine {
+  /** Kills dockerd at once (SIGKILL), as a crash would; its data stays. */
+  kill(): Promise<void>;
+  /** Starts dockerd again on the same data and socket. */
+  restart(): Promise<void>;
+}
+
+export async function startPrivateDockerEngine(): Promise<PrivateDockerEngine> {
   const dockerd = findDockerd();
   // A short path: unix socket paths are limited to about 100 characters.
   const dir = await mkdtemp(join(tmpdir(), "lb-engine-"));
   const socket = join(dir, "docker.sock");
-  const child = spawn(
-    dockerd,
-    [
-      "--storage-driver=overlay2",
-      "--iptables=false",
-      "--ip6tables=false",
-      "--bridge=none",
-      "--ip-masq=false",
-      `--data-root=${join(dir, "data")}`,
-      `--exec-root=${join(dir, "exec")}`,
-      `--pidfile=${join(dir, "dockerd.pid")}`,
-      "-H",
-      `unix://${socket}`,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let log = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-8000);
-  });
   const dockerHost = `unix://${socket}`;
-  const deadline = Date.now() + 60_000;
-  while (!(await answers(dockerHost))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`dockerd did not start (exit ${child.exitCode}):\n${log}`);
+  let child: ChildProcess;
+
+  const launch = async () => {
+    let log = "";
+    child = spawn(
+      dockerd,
+      [
+        "--storage-driver=overlay2",
+        "--iptables=false",
+        "--ip6tables=false",
+        "--bridge=none",
+        "--ip-masq=false",
+        `--data-root=${join(dir, "data")}`,
+        `--exec-root=${join(dir, "exec")}`,
+        `--pidfile=${join(dir, "dockerd.pid")}`,
+        "-H",
+        dockerHost,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    child.stderr?.on("data", (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-8000);
+    });
+    const deadline = Date.now() + 60_000;
+    while (!(await answers(dockerHost))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`dockerd did not start (exit ${child.exitCode}):\n${log}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  };
+
+  try {
+    await launch();
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
   return {
     dockerHost,
     docker: dockerFromHost(dockerHost),
     owned: true,
-    stop: async () => {
+    async kill() {
+      await stopProcess(child, 0, "SIGKILL");
+    },
+    restart: launch,
+    async stop() {
       await stopProcess(child, 30_000);
       await rm(dir, { recursive: true, force: true }).catch(() => {});
     },
@@ -100,10 +122,10 @@ function findDockerd(): string {
   );
 }
 
-async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+async function stopProcess(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
+  child.kill(signal);
   const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
   await exited;
   clearTimeout(timer);
