@@ -200,9 +200,9 @@ describe("agent runtime", () => {
       await page.goto(url("/"));
       expect(await page.title()).toBe("Label Backup");
       const row = page.locator(`tr[data-target="${db.container.name}"]`);
-      await expect(row.locator("td").nth(2).innerText()).resolves.toContain("0 0 1 1 *");
-      await expect(row.locator(".result").innerText()).resolves.toMatch(/^ok/);
-      await expect(row.locator("td").nth(4).innerText()).resolves.toMatch(/\d+(\.\d)? (B|KiB|MiB)/);
+      await expect(row.locator("td").nth(2).textContent()).resolves.toContain("0 0 1 1 *");
+      await expect(row.locator(".result").textContent()).resolves.toMatch(/^ok/);
+      await expect(row.locator("td").nth(4).textContent()).resolves.toMatch(/\d+(\.\d)? (B|KiB|MiB)/);
       expect(await page.content()).not.toContain(db.password);
     } finally {
       await browser.close();

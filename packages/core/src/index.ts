@@ -25,5 +25,6 @@ export {
   MANIFEST_SUFFIX,
   manifestKeyFor,
 } from "./naming.js";
+export { ParallelGzip, type ParallelGzipOptions } from "./parallel-gzip.js";
 export { createRedactor, passwordOfUri, redactUri, redactUrisInText } from "./redact.js";
 export { BoundedCapture, CountingStream, EndGate, type Measured, MeasuringStream } from "./streams.js";

@@ -1,3 +1,6 @@
+import { mkdtemp, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BackupSpec, ContainerInfo, RunningDump } from "@lb/core";
@@ -7,6 +10,7 @@ import { type PostgresServer, startPostgresServer } from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresDumper } from "../src/index.js";
+import { chooseClient, findPostgresClients } from "../src/postgres/postgres-clients.js";
 
 function specFor(server: PostgresServer, overrides: Partial<BackupSpec> = {}): BackupSpec {
   return {
@@ -125,6 +129,27 @@ describe("postgresDumper", () => {
     }
   });
 
+  it("dumps in client mode with the installed client that fits the server", async () => {
+    const conn = `postgresql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
+    const dump = await postgresDumper().dump(context(specFor(server, { conn, mode: "client" })));
+    const [sql, result] = await Promise.all([drain(dump), dump.completed]);
+    expect(sql).toContain("item 500");
+    expect(result.toolVersion?.split(".")[0]).toBe(result.serverVersion?.split(".")[0]);
+  });
+
+  it("names a client older than the server before dumping anything", async () => {
+    // A client folder labelled 9 (its tools are really the installed ones, so the
+    // server can still be asked its version).
+    const root = await mkdtemp(join(tmpdir(), "lb-pg-clients-"));
+    const [installed] = await findPostgresClients();
+    if (!installed) throw new Error("this test needs a PostgreSQL client in /usr/lib/postgresql");
+    await symlink(dirname(installed.bin), join(root, "9"), "dir");
+    const conn = `postgresql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
+    await expect(
+      postgresDumper({ clientRoot: root }).dump(context(specFor(server, { conn, mode: "client" }))),
+    ).rejects.toThrow(/pg_dump 9 is older than the PostgreSQL 15 server.*postgresql-client-15/);
+  });
+
   it("fails when aborted mid-stream", async () => {
     await server.sql("create table big as select g, repeat('x', 200) as pad from generate_series(1, 200000) g;");
     const controller = new AbortController();
@@ -140,5 +165,22 @@ describe("postgresDumper", () => {
     const [, outcome] = await Promise.allSettled([pipeline(dump.stream, sink), dump.completed]);
     expect(outcome.status).toBe("rejected");
     await server.sql("drop table big;");
+  });
+});
+
+describe("chooseClient", () => {
+  const clients = [
+    { major: 13, bin: "/c/13" },
+    { major: 15, bin: "/c/15" },
+    { major: 17, bin: "/c/17" },
+  ];
+  it("picks the oldest client not older than the server", () => {
+    expect(chooseClient(clients, 14).major).toBe(15);
+    expect(chooseClient(clients, 15).major).toBe(15);
+    expect(chooseClient(clients, 12).major).toBe(13);
+  });
+  it("refuses a server newer than every client, naming both", () => {
+    expect(() => chooseClient(clients, 18)).toThrow(/pg_dump 17 is older than the PostgreSQL 18 server/);
+    expect(() => chooseClient([], 16)).toThrow(/no PostgreSQL client tools.*postgresql-client-16/);
   });
 });

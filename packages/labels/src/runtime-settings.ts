@@ -22,6 +22,10 @@ export interface RuntimeSettings {
   gcCron: string;
   /** LB_PLUGINS: package names of extra dumpers, comma- or space-separated. */
   plugins: string[];
+  /** COMPRESSION_LEVEL, gzip 1-9, default 6 (what `gzip` uses). */
+  compressionLevel: number;
+  /** COMPRESSION_THREADS, default 1; more compresses blocks on several cores (still one gzip file). */
+  compressionThreads: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -88,6 +92,8 @@ export function readRuntimeSettings(env: Env, timezone: string, error: Report): 
     httpHost: read(env, "HTTP_HOST") ?? "0.0.0.0",
     gcCron,
     plugins,
+    compressionLevel: integerSetting(env, "COMPRESSION_LEVEL", 6, 1, 9, error),
+    compressionThreads: integerSetting(env, "COMPRESSION_THREADS", 1, 1, 16, error),
   };
   const apiToken = env.API_TOKEN;
   if (apiToken !== undefined && apiToken !== "") {

@@ -23,6 +23,8 @@ const DEFAULT_RUNTIME = {
   httpHost: "0.0.0.0",
   gcCron: "0 4 * * *",
   plugins: [],
+  compressionLevel: 6,
+  compressionThreads: 1,
 };
 
 describe("loadAgentSettings", () => {
@@ -130,6 +132,8 @@ describe("loadAgentSettings", () => {
         apiToken: "a-token-of-sixteen+",
         gcCron: "@daily",
         plugins: ["@acme/lb-dumper-sqlite", "lb-dumper-other"],
+        compressionLevel: 6,
+        compressionThreads: 1,
       },
     });
   });

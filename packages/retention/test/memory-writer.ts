@@ -66,5 +66,6 @@ export function memoryWriter(): MemoryWriter {
       objects.delete(manifestKeyFor(key));
     },
     locationOf: (key) => `memory:${key}`,
+    probe: async () => {},
   };
 }

@@ -9,29 +9,27 @@ export {
   connectOrStartDockerEngine,
   type DockerEngine,
   dockerFromHost,
+  type PrivateDockerEngine,
   startPrivateDockerEngine,
 } from "./engine/docker-engine.js";
 export { databaseImage } from "./images/database-image.js";
 export { ensureRootfsTarball, type RootfsRecipe, STAND_IN_ROOTFS } from "./images/debian-rootfs.js";
-export {
-  ensureGoBinary,
-  findGo,
-  findGoBinary,
-  type GoTool,
-  goBinaryMissingReason,
-} from "./images/go-binaries.js";
+export { ensureCachedImage, ensureNodeBaseImage, NODE_BASE_STAND_IN, nodeBaseImageName } from "./images/node-image.js";
 export { ensureStandInImage, type StandInEngine } from "./images/stand-in-images.js";
 export { freePort } from "./servers/free-port.js";
 export { type MariadbServer, type MariadbServerOptions, startMariadbServer } from "./servers/mariadb-server.js";
 export {
-  MINIO_TOOL,
+  findMinio,
+  MINIO_BUILD,
   type MinioServer,
   type MultipartUploadInfo,
   minioMissingReason,
   type S3Credentials,
   startMinioServer,
 } from "./servers/minio-server.js";
+export { type MongoServer, type MongoServerOptions, startMongoServer } from "./servers/mongo-server.js";
 export { type PostgresServer, type PostgresServerOptions, startPostgresServer } from "./servers/postgres-server.js";
+export { type RedisServer, type RedisServerOptions, startRedisServer } from "./servers/redis-server.js";
 export {
   type ReceivedRequest,
   type Responder,

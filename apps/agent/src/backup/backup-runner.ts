@@ -19,7 +19,14 @@ export interface RunnerDependencies {
   secrets: SecretSet;
   logger: AgentLogger;
   status: StatusBoard;
-  limits: Pick<RuntimeSettings, "maxConcurrentBackups" | "backupTimeoutSeconds" | "backupStallTimeoutSeconds">;
+  limits: Pick<
+    RuntimeSettings,
+    | "maxConcurrentBackups"
+    | "backupTimeoutSeconds"
+    | "backupStallTimeoutSeconds"
+    | "compressionLevel"
+    | "compressionThreads"
+  >;
 }
 
 export type TriggerResult = { accepted: true; run: Promise<BackupOutcome> } | { accepted: false; reason: string };
@@ -88,6 +95,7 @@ export class BackupRunner {
         writer,
         logger: log,
         signal: guard.signal,
+        compression: { level: this.deps.limits.compressionLevel, threads: this.deps.limits.compressionThreads },
         onProgress: (bytes) => {
           status.progressBytes = bytes;
           guard.progress();

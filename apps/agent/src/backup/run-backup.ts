@@ -9,6 +9,7 @@ import {
   errorMessage,
   MANIFEST_VERSION,
   MeasuringStream,
+  ParallelGzip,
   RuntimeError,
   WriteError,
 } from "@lb/core";
@@ -19,6 +20,8 @@ export interface BackupDependencies {
   writer: Writer;
   logger: Logger;
   signal: AbortSignal;
+  /** gzip level, and how many blocks to compress at once (1 = one plain gzip stream). */
+  compression: { level: number; threads: number };
   /** Told the raw byte count as the dump flows, for progress and the stall watchdog. */
   onProgress?(rawBytes: number): void;
 }
@@ -77,7 +80,9 @@ async function dumpAndStore(
   const stored = new MeasuringStream();
   const gate = new EndGate(() => dump.completed);
 
-  const flowing = pipeline(dump.stream, raw, createGzip({ level: zlib.Z_DEFAULT_COMPRESSION }), stored, gate);
+  const { level, threads } = deps.compression;
+  const gzip = threads > 1 ? new ParallelGzip({ threads, level }) : createGzip({ level });
+  const flowing = pipeline(dump.stream, raw, gzip, stored, gate);
   const writing = deps.writer.writeArtifact(key, gate, { signal: deps.signal });
   const [flowed, written] = await Promise.allSettled([flowing, writing]);
   if (flowed.status === "rejected" || written.status === "rejected") {

@@ -60,3 +60,12 @@ export function postgresCredentials(spec: BackupSpec, containerEnv: Record<strin
     libpqEnv,
   };
 }
+
+/** The connection as libpq variables; the password travels here, never in argv. */
+export function libpqEnvironment(credentials: PostgresCredentials): Record<string, string> {
+  const env: Record<string, string> = { ...credentials.libpqEnv };
+  if (credentials.password) env.PGPASSWORD = credentials.password;
+  if (credentials.host) env.PGHOST = credentials.host;
+  if (credentials.port) env.PGPORT = credentials.port;
+  return env;
+}

@@ -2,15 +2,7 @@ import { Readable } from "node:stream";
 import type { RestoreContext } from "@lb/core";
 import { createRedactor, DumpError, RestoreError } from "@lb/core";
 import { lastLines, runCommand } from "../shared/run-command.js";
-import { type PostgresCredentials, postgresCredentials } from "./postgres-credentials.js";
-
-function connectionEnv(credentials: PostgresCredentials): Record<string, string> {
-  const env: Record<string, string> = { ...credentials.libpqEnv };
-  if (credentials.password) env.PGPASSWORD = credentials.password;
-  if (credentials.host) env.PGHOST = credentials.host;
-  if (credentials.port) env.PGPORT = credentials.port;
-  return env;
-}
+import { libpqEnvironment, postgresCredentials } from "./postgres-credentials.js";
 
 // Identifiers travel as psql variables (:"name"), so no quoting is done by hand.
 const COUNT_USER_TABLES =
@@ -25,7 +17,7 @@ const COUNT_USER_TABLES =
  */
 export async function restorePostgres(context: RestoreContext): Promise<void> {
   const credentials = postgresCredentials(context.spec, context.container.env);
-  const env = connectionEnv(credentials);
+  const env = libpqEnvironment(credentials);
   const redact = createRedactor([credentials.password]);
   const psql = (database: string, extra: string[] = []) => [
     "psql",

@@ -1,4 +1,4 @@
-import type { ContainerRuntime, ExecOptions } from "@lb/core";
+import type { ContainerRuntime, ExecOptions, ExecProcess } from "@lb/core";
 import { BoundedCapture } from "@lb/core";
 
 export interface CommandResult {
@@ -18,7 +18,11 @@ export async function runCommand(
   containerId: string,
   options: ExecOptions,
 ): Promise<CommandResult> {
-  const proc = await runtime.exec(containerId, options);
+  return collectOutput(await runtime.exec(containerId, options));
+}
+
+/** Waits for a process and keeps a bounded amount of its output. */
+export async function collectOutput(proc: ExecProcess): Promise<CommandResult> {
   const stdout = new BoundedCapture(64 * 1024);
   const stderr = new BoundedCapture(4096);
   proc.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));

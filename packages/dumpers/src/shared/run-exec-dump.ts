@@ -1,5 +1,6 @@
 import type { DumpContext, DumpResult, ExecOptions, RunningDump } from "@lb/core";
 import { AbortedError, BoundedCapture, createRedactor, DumpError } from "@lb/core";
+import { spawnLocal } from "./local-process.js";
 import { lastLines } from "./run-command.js";
 import { HeadTailWindow } from "./tail-window.js";
 
@@ -7,6 +8,8 @@ export interface ExecDumpPlan {
   /** Names the tool in errors, e.g. "pg_dump". */
   tool: string;
   exec: ExecOptions;
+  /** Client mode: run the tool here instead of inside the container (see `spawnLocal`). */
+  local?: boolean;
   extension: string;
   /** Secrets to strip from stderr before it is reported. */
   secrets: string[];
@@ -24,7 +27,9 @@ export interface ExecDumpPlan {
  */
 export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Promise<RunningDump> {
   if (context.signal.aborted) throw new AbortedError(`${plan.tool} was not started: the run was aborted`);
-  const proc = await context.runtime.exec(context.spec.containerId, plan.exec);
+  const proc = plan.local
+    ? await spawnLocal(plan.exec.cmd, plan.exec)
+    : await context.runtime.exec(context.spec.containerId, plan.exec);
   const redact = createRedactor(plan.secrets);
   const stderr = new BoundedCapture(4096);
   proc.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));

@@ -2,7 +2,7 @@ import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BackupSpec, ContainerInfo, ContainerRuntime, Dumper, RunningDump } from "@lb/core";
 import { EndGate, silentLogger } from "@lb/core";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 /** A database server in a container, as the dumper suite drives it. */
 export interface ServerUnderTest {
@@ -74,8 +74,18 @@ function context(harness: DumperHarness, container: ContainerInfo, spec: BackupS
  * The behaviour every dumper must have, built-in or third-party, against a real server:
  * a dump restores to the same data, and every failure is an error with nothing committed.
  */
-export function dumperConformanceSuite(name: string, makeHarness: () => Promise<DumperHarness>): void {
+export function dumperConformanceSuite(name: string, makeSharedHarness: () => Promise<DumperHarness>): void {
   describe(`${name} dumper conformance`, () => {
+    let shared: Promise<DumperHarness> | undefined;
+    // Built once per suite, in a hook, where building images may take minutes.
+    const makeHarness = () => {
+      shared ??= makeSharedHarness();
+      return shared;
+    };
+    beforeAll(async () => {
+      await makeHarness();
+    });
+
     it("round-trips: seed, dump, restore into a fresh server, same counts and checksums", async () => {
       const harness = await makeHarness();
       const source = await harness.startServer();

@@ -4,6 +4,8 @@ import { ensureStandInImage, type StandInEngine } from "./stand-in-images.js";
 /** The official image tried first for each engine. */
 const OFFICIAL: Record<StandInEngine, string> = {
   postgres: "postgres:17",
+  redis: "redis:7",
+  mongo: "mongo:7",
   mariadb: "mariadb:11",
 };
 

@@ -13,7 +13,7 @@ export interface RootfsRecipe {
 /** The one Debian root filesystem every stand-in image is built on. */
 export const STAND_IN_ROOTFS: RootfsRecipe = {
   release: "bookworm",
-  packages: ["postgresql", "mariadb-server", "mariadb-client", "redis-server", "procps"],
+  packages: ["postgresql", "mariadb-server", "mariadb-client", "redis-server", "procps", "sqlite3"],
 };
 
 export function recipeHash(recipe: RootfsRecipe): string {

@@ -1,0 +1,96 @@
+import type { DumpContext, Dumper, ExecOptions, RunningDump } from "@lb/core";
+import { AbortedError, createRedactor, DUMPER_CONTRACT_VERSION, DumpError } from "@lb/core";
+import { lastLines, runCommand } from "../shared/run-command.js";
+import { runExecDump } from "../shared/run-exec-dump.js";
+import { RdbVerifier } from "./rdb-verifier.js";
+import { parseCliVersion } from "./redis-cli.js";
+import { type RedisConnection, redisCliArgs, redisCliEnv, redisConnection } from "./redis-connection.js";
+import { restoreRedis } from "./redis-restore.js";
+import { stdoutThrough } from "./stdout-through.js";
+
+export interface RedisDumperOptions {
+  /**
+   * How the snapshot leaves the container: `stdout` streams it (redis-cli 7.0+), `file`
+   * has redis-cli write a temporary file in the container that is then streamed and
+   * deleted (older redis-cli, which cannot write to stdout). `auto` picks by version.
+   */
+  transfer?: "auto" | "stdout" | "file";
+}
+
+// redis-cli before 7.0 takes "-" as a file name, so the snapshot goes through a temp file.
+const THROUGH_TEMP_FILE = [
+  'f=$(mktemp) || exit 1; trap \'rm -f "$f"\' EXIT; trap "exit 143" TERM INT',
+  'redis-cli "$@" --rdb "$f" >&2 || exit $?',
+  'cat "$f"',
+].join("\n");
+
+function transferCommand(connection: RedisConnection, transfer: "stdout" | "file"): ExecOptions {
+  const args = [...redisCliArgs(connection), "--no-auth-warning"];
+  const env = redisCliEnv(connection);
+  if (transfer === "stdout") return { cmd: ["redis-cli", ...args, "--rdb", "-"], env };
+  return { cmd: ["sh", "-c", THROUGH_TEMP_FILE, "sh", ...args], env };
+}
+
+async function cliVersion(context: DumpContext, redact: (text: string) => string): Promise<string | undefined> {
+  const probe = await runCommand(context.runtime, context.spec.containerId, { cmd: ["redis-cli", "--version"] });
+  if (probe.exitCode !== 0) {
+    throw new DumpError(
+      `redis-cli is not usable in container ${context.container.name} (exit code ${probe.exitCode}): ${redact(lastLines(probe.stderr)) || "no output"}`,
+      { exitCode: probe.exitCode, stderr: redact(probe.stderr) },
+    );
+  }
+  return parseCliVersion(probe.stdout);
+}
+
+/** A server that wants a password the agent was not given: say where the agent looks for one. */
+function withPasswordHint(running: RunningDump): RunningDump {
+  const completed = running.completed.catch((error: unknown) => {
+    if (!DumpError.isInstance(error) || !/NOAUTH/.test(error.message)) throw error;
+    throw new DumpError(
+      `${error.message} (the server requires a password: set it in the container's REDIS_PASSWORD or in backup.conn)`,
+      { stderr: error.stderr, exitCode: error.exitCode, cause: error },
+    );
+  });
+  completed.catch(() => {});
+  return { ...running, completed };
+}
+
+/**
+ * Redis, dumped by the `redis-cli` inside the database container: `redis-cli --rdb`
+ * asks the server for a snapshot over the replication protocol, so the server keeps
+ * serving and nothing is written to its data folder. Output is an RDB file, the
+ * format the server itself loads at start.
+ */
+export function redisDumper(options: RedisDumperOptions = {}): Dumper {
+  return {
+    contractVersion: DUMPER_CONTRACT_VERSION,
+    engine: "redis",
+    async dump(context) {
+      if (context.signal.aborted) throw new AbortedError("redis-cli was not started: the run was aborted");
+      const connection = redisConnection(context.spec, context.container.env);
+      const secrets = [connection.password ?? "", context.container.env.REDISCLI_AUTH ?? ""];
+      const toolVersion = await cliVersion(context, createRedactor(secrets));
+      const major = Number(toolVersion?.split(".")[0] ?? 0);
+      const transfer =
+        options.transfer && options.transfer !== "auto" ? options.transfer : major >= 7 ? "stdout" : "file";
+
+      const verifier = new RdbVerifier();
+      const running = await runExecDump(
+        { ...context, runtime: stdoutThrough(context.runtime, verifier) },
+        {
+          tool: "redis-cli --rdb",
+          extension: "rdb",
+          secrets,
+          exec: transferCommand(connection, transfer),
+          verify() {
+            const verdict = verifier.verdict();
+            if ("incomplete" in verdict) return verdict;
+            return { toolVersion, serverVersion: verdict.redisVersion };
+          },
+        },
+      );
+      return connection.password ? running : withPasswordHint(running);
+    },
+    restore: restoreRedis,
+  };
+}

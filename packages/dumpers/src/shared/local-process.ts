@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
+import type { ExecProcess } from "@lb/core";
+import { RuntimeError } from "@lb/core";
+
+/**
+ * A tool run on the agent's side (client mode), shaped like a process exec'd in a
+ * container so the same dump logic drives both. Secrets go in `env`, never in `cmd`.
+ */
+export function spawnLocal(
+  cmd: string[],
+  options: { env?: Record<string, string>; stdin?: Readable } = {},
+): Promise<ExecProcess> {
+  const [file, ...args] = cmd;
+  if (!file) throw new RuntimeError("no command to run");
+  const child = spawn(file, args, {
+    // Only what the tool needs: the agent's own secrets stay out of its environment.
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env },
+    stdio: [options.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  if (options.stdin && child.stdin) options.stdin.pipe(child.stdin);
+  const exitCode = new Promise<number>((resolve, reject) => {
+    child.once("error", (error) => reject(new RuntimeError(`cannot run ${file}: ${error.message}`, { cause: error })));
+    // "close" comes after the output streams ended, so no byte is lost.
+    child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+  return Promise.resolve({
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    exitCode,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exitCode.catch(() => {});
+      clearTimeout(timer);
+    },
+  });
+}
