@@ -10,8 +10,8 @@ const reporters = results
 // Tests run from source: the "@lb/source" export condition points workspace packages
 // at their TypeScript, so no build is needed before a test run.
 export default defineConfig({
-  resolve: { conditions: ["@lb/source", "import", "module", "node", "default"] },
-  ssr: { resolve: { conditions: ["@lb/source", "import", "module", "node", "default"] } },
+  resolve: { conditions: ["@lb/source", "import", "node", "default"] },
+  ssr: { resolve: { conditions: ["@lb/source", "import", "node", "default"] } },
   test: {
     include: ["test/**/*.test.ts"],
     reporters,

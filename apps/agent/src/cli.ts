@@ -9,9 +9,9 @@ import { listCommand } from "./commands/list-command.js";
 import { loadSettingsOrExplain } from "./commands/load-settings.js";
 import { restoreCommand } from "./commands/restore-command.js";
 import { verifyCommand } from "./commands/verify-command.js";
+import { versionCommand } from "./commands/version-command.js";
 import { createLogger } from "./logging/create-logger.js";
 import { SecretSet } from "./logging/secret-set.js";
-import { agentVersion } from "./version.js";
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, config: 3, refused: 4 } as const;
@@ -27,7 +27,7 @@ Commands:
   verify [KEY]          Re-read backups and check them against their manifests
   restore <container>   Restore the newest backup (or --artifact KEY) into the container
   gc [--dry-run]        Prune old backups once by each target's retention policy
-  version               Print the version
+  version [--json]      Print the version, and those of the client tools beside it
   help                  Show this help; "label-backup <command> --help" for one command
 
 Configuration comes from the environment; see the README for every variable.
@@ -68,7 +68,11 @@ that holds data unless --force.`,
 Prunes every destination once by each target's backup.retention and backup.keep-*
 labels (or, for containers that are gone, the policy in their manifests), and prints
 every decision with its reason. --dry-run (or GC_DRY_RUN=true) deletes nothing.`,
-  version: "Usage: label-backup version",
+  version: `Usage: label-backup version [--json]
+
+Prints the agent's version, Node's, and the version and path of each database client
+tool installed beside the agent (pg_dump, mariadb-dump, mysqldump, redis-cli,
+mongodump), or "not installed".`,
 };
 
 function usage(message: string): number {
@@ -108,10 +112,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     process.stdout.write(`${HELP[command]}\n`);
     return EXIT.ok;
   }
-  if (command === "version") {
-    process.stdout.write(`label-backup ${agentVersion()}\n`);
-    return EXIT.ok;
-  }
+  if (command === "version") return versionCommand(values.json === true, env);
   if ((command === "backup" || command === "restore") && !argument) return usage(`${command} needs a container name`);
 
   const loaded = loadSettingsOrExplain(env);

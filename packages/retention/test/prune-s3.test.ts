@@ -3,6 +3,8 @@ import { type S3Writer, s3Writer } from "@lb/writers";
 import { afterAll, beforeAll, describe } from "vitest";
 import { pruneScenarios } from "./prune-scenarios.js";
 
+// Needs vitest to resolve without the `module` export condition (see packages/writers/
+// vitest.config.ts): with it, Node loads the AWS SDK's bundler-only ESM build and fails.
 // Skipped where MinIO cannot be had (no binary, no Go); under CI that throws instead.
 const missing = await minioMissingReason();
 if (missing) console.warn(`skipping pruning against MinIO: ${missing}`);

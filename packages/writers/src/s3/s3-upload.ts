@@ -96,7 +96,8 @@ export async function uploadStream(ctx: S3Context, job: UploadJob, scope: ErrorS
     await abortEverything(ctx, job, upload.uploadId, scope, logger);
     if (LabelBackupError.isInstance(streamError)) throw streamError;
     if (streamError !== undefined) {
-      throw new WriteError(`cannot upload ${location}: the backup stream failed: ${errorMessage(streamError)}`, {
+      const reason = scope.redact(errorMessage(streamError));
+      throw new WriteError(`cannot upload ${location}: the backup stream failed: ${reason}`, {
         cause: streamError,
       });
     }

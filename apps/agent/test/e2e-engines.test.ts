@@ -1,0 +1,152 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  databaseImage,
+  type MariadbServer,
+  type MongoServer,
+  type RedisServer,
+  runContainer,
+  startMariadbServer,
+  startMongoServer,
+  startRedisServer,
+  type TestContainer,
+} from "@lb/testing";
+import { testEngine } from "@lb/testing/vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AgentProcess, startAgentProcess } from "./agent-process.js";
+import { runCli } from "./run-cli.js";
+
+const tag = process.pid;
+const scheduled = (type: string, extra: Record<string, string>) => ({
+  "backup.enabled": "true",
+  "backup.type": type,
+  "backup.cron": "*/3 * * * * *",
+  "backup.prefix": `engines/${type}`,
+  ...extra,
+});
+const MARIADB_CHECKSUM = "select count(*), md5(group_concat(id, name, amount order by id separator ',')) from sales";
+const FILES = ["sh", "-c", "cd /data && find . -type f | sort | xargs sha256sum"];
+
+describe("every engine, end to end through the agent: scheduled backup, then restore", () => {
+  let env: Record<string, string>;
+  let agent: AgentProcess;
+  let mariadb: MariadbServer;
+  let redis: RedisServer;
+  let mongo: MongoServer;
+  let volume: TestContainer;
+  const cleanup: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    const { docker, dockerHost } = testEngine();
+    env = { DOCKER_HOST: dockerHost, LOCAL_BACKUP_PATH: await mkdtemp(join(tmpdir(), "lb-engines-")) };
+    [mariadb, redis, mongo] = await Promise.all([
+      startMariadbServer(docker, {
+        name: `lb-e2e-maria-${tag}`,
+        labels: scheduled("mysql", { "backup.database": "appdb" }),
+      }),
+      // On the host network the servers listen on free ports, so backup.conn says where;
+      // the credentials still come from each container's environment.
+      startRedisServer(docker, {
+        name: `lb-e2e-redis-${tag}`,
+        labels: ({ port }) => scheduled("redis", { "backup.conn": `redis://127.0.0.1:${port}/0` }),
+      }),
+      startMongoServer(docker, {
+        name: `lb-e2e-mongo-${tag}`,
+        labels: ({ port }) => scheduled("mongodb", { "backup.conn": `mongodb://127.0.0.1:${port}/appdb` }),
+      }),
+    ]);
+    volume = await runContainer(docker, {
+      image: await databaseImage(docker, "postgres"),
+      name: `lb-e2e-volume-${tag}`,
+      cmd: ["sh", "-c", "mkdir -p /data/sub && exec sleep infinity"],
+      labels: scheduled("volume", { "backup.path": "/data" }),
+    });
+    cleanup.push(
+      () => mariadb.container.remove(),
+      () => redis.container.remove(),
+      () => mongo.container.remove(),
+      () => volume.remove(),
+    );
+    await mariadb.appSql(
+      "create table sales (id int primary key, name varchar(64), amount decimal(10,2)); " +
+        "insert into sales select seq, concat('sale ', seq), seq * 1.5 from seq_1_to_2000;",
+    );
+    await redis.seedSample();
+    await mongo.seedSample("appdb");
+    await volume.exec(["sh", "-c", "echo hello > /data/a.txt && head -c 100000 /dev/urandom > /data/sub/b.bin"]);
+    agent = startAgentProcess(env);
+  });
+  afterAll(async () => {
+    await agent?.stop();
+    await Promise.all(cleanup.map((remove) => remove()));
+  });
+
+  it("backs up each engine on its schedule", { timeout: 180_000 }, async () => {
+    for (const container of [mariadb.container.name, redis.container.name, mongo.container.name, volume.name]) {
+      await agent
+        .waitForLine((l) => l.event === "backup.succeeded" && l.container === container, 120_000)
+        .catch(() => {
+          const failures = agent.lines.filter((l) => l.event === "backup.failed" && l.container === container);
+          throw new Error(`${container} was not backed up: ${JSON.stringify(failures.slice(-1))}`);
+        });
+    }
+    const code = await agent.stop();
+    expect(code).toBe(0);
+    expect(agent.lines.filter((l) => l.event === "backup.failed")).toEqual([]);
+  });
+
+  it("restores MariaDB into a fresh server", async () => {
+    const fresh = await startMariadbServer(testEngine().docker, { name: `lb-e2e-maria-copy-${tag}` });
+    cleanup.push(() => fresh.container.remove());
+    const result = await runCli(["restore", mariadb.container.name, "--into", fresh.container.name], env);
+    expect(result.stderr).not.toMatch(/failed/);
+    expect(result.code).toBe(0);
+    expect(await fresh.sql(MARIADB_CHECKSUM, "appdb")).toBe(await mariadb.sql(MARIADB_CHECKSUM, "appdb"));
+  });
+
+  it("restores Redis into a fresh server", async () => {
+    // Labelled too (never due), so the restore knows the port it listens on.
+    const fresh = await startRedisServer(testEngine().docker, {
+      name: `lb-e2e-redis-copy-${tag}`,
+      labels: ({ port }) => ({
+        ...scheduled("redis", { "backup.conn": `redis://127.0.0.1:${port}/0` }),
+        "backup.cron": "0 0 1 1 *",
+      }),
+    });
+    cleanup.push(() => fresh.container.remove());
+    const result = await runCli(["restore", redis.container.name, "--into", fresh.container.name], env);
+    expect(result.stderr).toBe(`restoring ${result.stderr.split(" ")[1]} into ${fresh.container.name}\n`);
+    expect(result.code).toBe(0);
+    expect(await fresh.fingerprint()).toBe(await redis.fingerprint());
+  });
+
+  it("restores MongoDB into a fresh server", async () => {
+    const fresh = await startMongoServer(testEngine().docker, {
+      name: `lb-e2e-mongo-copy-${tag}`,
+      labels: ({ port }) => ({
+        ...scheduled("mongodb", { "backup.conn": `mongodb://127.0.0.1:${port}/appdb` }),
+        "backup.cron": "0 0 1 1 *",
+      }),
+    });
+    cleanup.push(() => fresh.container.remove());
+    const result = await runCli(["restore", mongo.container.name, "--into", fresh.container.name], env);
+    expect(result.stderr).not.toContain("failed");
+    expect(result.code).toBe(0);
+    expect(await fresh.fingerprint("appdb")).toBe(await mongo.fingerprint("appdb"));
+  });
+
+  it("restores a volume into a fresh container", async () => {
+    const { docker } = testEngine();
+    const fresh = await runContainer(docker, {
+      image: await databaseImage(docker, "postgres"),
+      name: `lb-e2e-volume-copy-${tag}`,
+      cmd: ["sh", "-c", "mkdir -p /data && exec sleep infinity"],
+    });
+    cleanup.push(() => fresh.remove());
+    const result = await runCli(["restore", volume.name, "--into", fresh.name], env);
+    expect(result.code).toBe(0);
+    expect((await fresh.exec(FILES)).stdout).toBe((await volume.exec(FILES)).stdout);
+    expect((await fresh.exec(FILES)).stdout).toContain("sub/b.bin");
+  });
+});
