@@ -76,6 +76,23 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         "lost the engine's event stream; reconnecting",
       ),
   });
+  const remote = context.destinations.remote;
+  if (remote) {
+    // Uploads this agent left unfinished (a crash mid-backup) still cost storage; uploads
+    // younger than a run could take may belong to another agent on the same bucket.
+    const olderThan = new Date(Date.now() - Math.max(86_400, 2 * settings.runtime.backupTimeoutSeconds) * 1000);
+    remote
+      .abortStaleUploads("", olderThan)
+      .then((keys) => {
+        if (keys.length) logger.warn({ event: "s3.stale_uploads_aborted", keys }, "aborted unfinished uploads");
+      })
+      .catch((error: unknown) =>
+        logger.warn(
+          { event: "s3.stale_uploads_failed", error: errorMessage(error) },
+          "cannot check for unfinished uploads",
+        ),
+      );
+  }
   const reconcileTimer = setInterval(() => void reconciler.reconcile(), settings.reconcileIntervalSeconds * 1000);
   await reconciler.reconcile();
 

@@ -1,19 +1,19 @@
-import type { BackupSpec, Writer } from "@lb/core";
+import type { BackupSpec, Logger, Writer } from "@lb/core";
 import { WriteError } from "@lb/core";
 import type { AgentSettings } from "@lb/labels";
-import { localWriter } from "@lb/writers";
+import { localWriter, type S3Writer, s3Writer } from "@lb/writers";
 
 export interface Destinations {
   local: Writer;
-  remote: Writer | undefined;
+  remote: S3Writer | undefined;
   writerFor(spec: Pick<BackupSpec, "dest">): Writer;
   /** Every configured destination, for listing, verifying and pruning. */
   all(): Writer[];
 }
 
-export function createDestinations(settings: AgentSettings): Destinations {
+export function createDestinations(settings: AgentSettings, logger?: Logger): Destinations {
   const local = localWriter({ basePath: settings.localBackupPath });
-  const remote: Writer | undefined = undefined;
+  const remote = settings.s3 ? s3Writer(settings.s3, { logger }) : undefined;
   return {
     local,
     remote,

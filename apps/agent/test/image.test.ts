@@ -690,7 +690,10 @@ describe("the container image", () => {
 
     it("backs up on the label's schedule into the mounted folder, through the engine socket", async () => {
       const done = await waitFor("a backup.succeeded line", 120_000, async () =>
-        jsonLines(await agentLog()).find((l) => l.event === "backup.succeeded"),
+        // Other tests' labelled containers on the same engine may be backed up too.
+        jsonLines(await agentLog()).find(
+          (l) => l.event === "backup.succeeded" && String(l.key).startsWith("image-test/"),
+        ),
       );
       const key = String(done.key);
       expect(key).toMatch(/^image-test\/postgres-appdb-\d{8}T\d{9}Z-[0-9a-f]{6}\.sql\.gz$/);

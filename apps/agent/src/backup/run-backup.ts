@@ -13,6 +13,7 @@ import {
   RuntimeError,
   WriteError,
 } from "@lb/core";
+import { expectedBytesFor, type S3WriteOptions } from "@lb/writers";
 
 export interface BackupDependencies {
   runtime: ContainerRuntime;
@@ -66,6 +67,11 @@ async function dumpAndStore(
   const container = await deps.runtime.inspect(spec.containerId);
   if (!container.running) throw new RuntimeError(`container ${container.name} is not running`);
 
+  // The target's largest earlier backup lets a destination size its upload parts (S3);
+  // a listing that fails only loses the hint.
+  const earlier = await deps.writer.list(spec.prefix).catch(() => []);
+  const writeOptions: S3WriteOptions = { signal: deps.signal, expectedBytes: expectedBytesFor(earlier, spec.identity) };
+
   const dump = await dumper.dump({ spec, container, runtime: deps.runtime, signal: deps.signal, logger: deps.logger });
   const key = artifactKeyFor({
     prefix: spec.prefix,
@@ -83,7 +89,7 @@ async function dumpAndStore(
   const { level, threads } = deps.compression;
   const gzip = threads > 1 ? new ParallelGzip({ threads, level }) : createGzip({ level });
   const flowing = pipeline(dump.stream, raw, gzip, stored, gate);
-  const writing = deps.writer.writeArtifact(key, gate, { signal: deps.signal });
+  const writing = deps.writer.writeArtifact(key, gate, writeOptions);
   const [flowed, written] = await Promise.allSettled([flowing, writing]);
   if (flowed.status === "rejected" || written.status === "rejected") {
     await dump.abort().catch(() => {});
