@@ -17,7 +17,7 @@ import { testEngine } from "@lb/testing/vitest";
 import type Docker from "dockerode";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CheckReport } from "../src/commands/check.js";
-import type { VersionReport } from "../src/commands/version-command.js";
+import { parseVersionLine, type VersionReport } from "../src/commands/version-command.js";
 
 // The repository's Dockerfile, built on a local stand-in of node:24-bookworm-slim (the
 // registry cannot be reached here), then run as the agent against the test engine.
@@ -835,5 +835,21 @@ describe("the container image", () => {
         });
       }
     });
+  });
+});
+
+describe("label-backup version", () => {
+  it("reads the release from each vendor's --version line", () => {
+    const lines: Array<[string, string | null]> = [
+      ["pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)", "15.20"],
+      ["pg_dump (PostgreSQL) 18beta1", "18beta1"],
+      ["mariadb-dump  Ver 10.19 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)", "10.11.19-MariaDB"],
+      ["mariadb-dump from 11.4.2-MariaDB, client 10.19 for debian-linux-gnu (x86_64)", "11.4.2-MariaDB"],
+      ["mysqldump  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)", "8.0.36"],
+      ["redis-cli 7.0.15", "7.0.15"],
+      ["mongodump version: 100.10.0", "100.10.0"],
+      ["no version here", null],
+    ];
+    for (const [line, version] of lines) expect(parseVersionLine(line), line).toBe(version);
   });
 });
