@@ -20,6 +20,13 @@ FROM ${BASE_IMAGE} AS build
 ENV CI=true
 WORKDIR /src
 
+# Behind a TLS-inspecting proxy, npm and pnpm must trust its certificate authority: pass
+# the PEM text with --build-arg EXTRA_CA_CERTS="$(cat proxy-ca.crt)". Only this stage
+# sees it; the runtime image does not carry it.
+ARG EXTRA_CA_CERTS=
+RUN printf '%s\n' "$EXTRA_CA_CERTS" > /usr/local/share/build-extra-ca.pem
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/build-extra-ca.pem
+
 # pnpm at exactly the version the workspace pins: package.json "packageManager"
 # (pnpm@X.Y.Z), else "engines.pnpm".
 COPY package.json ./

@@ -1,5 +1,5 @@
 import { pipeline } from "node:stream/promises";
-import { createGzip, constants as zlib } from "node:zlib";
+import { createGzip } from "node:zlib";
 import type { BackupSpec, ContainerRuntime, Dumper, Logger, Manifest, RunningDump, Writer } from "@lb/core";
 import {
   artifactKeyFor,

@@ -59,8 +59,9 @@ export function parseVersionLine(line: string): string | null {
   // protocol before the release; "mariadb-dump from 11.4.2-MariaDB, ..." (MariaDB 11).
   const named = line.match(/Distrib ([^\s,]+)/)?.[1] ?? line.match(/ from (\d[^\s,]*)/)?.[1];
   if (named) return named;
-  // "pg_dump (PostgreSQL) 15.14 (Debian ...)", "redis-cli 7.0.15", "mongodump version: 100.10.0"
-  return line.match(/\d+\.\d+(?:\.\d+)?(?:[-+][^\s,)]*)?/)?.[0] ?? null;
+  // "pg_dump (PostgreSQL) 15.14 (Debian ...)", "redis-cli 7.0.15", "mongodump version: 100.10.0",
+  // "pg_dump (PostgreSQL) 18beta1"
+  return line.match(/\d+(?:\.\d+)+(?:-[^\s,)]*)?|\d+(?:beta|rc|devel)\d*/)?.[0] ?? null;
 }
 
 function askVersion(path: string, env: Record<string, string | undefined>): Promise<string | null> {

@@ -10,7 +10,24 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ["ka", "lo", "mer", "tin", "sa", "re", "vo", "dun", "pi", "ach", "el", "stra", "qu", "om", "ber", "ni"];
+const SYLLABLES = [
+  "ka",
+  "lo",
+  "mer",
+  "tin",
+  "sa",
+  "re",
+  "vo",
+  "dun",
+  "pi",
+  "ach",
+  "el",
+  "stra",
+  "qu",
+  "om",
+  "ber",
+  "ni",
+];
 
 /**
  * Text that compresses like prose (gzip about 3:1): words drawn with a skewed frequency

@@ -1,5 +1,7 @@
 import type { TestContainer } from "@lb/testing";
 
+export type BuildLog = (line: string) => void;
+
 /** A database filled for the bench, with what it takes to dump it by hand. */
 export interface Dataset {
   /** `backup.type` of its container. */
@@ -12,12 +14,12 @@ export interface Dataset {
   sizeMeaning: string;
   buildSeconds: number;
   /**
-   * The baseline as the agent runs the dump: the dump tool in the container through
-   * `docker exec`, piped to `gzip -6`. `$C` is the container, `$OUT` the file.
+   * The dump as the agent runs it, by hand: the same tool and options in the container
+   * through `docker exec`, writing to stdout. `$C` names the container.
    */
-  baselineCommand: string;
-  /** Secrets the baseline passes with `docker exec -e NAME`, never in its arguments. */
-  baselineEnv: Record<string, string>;
+  dumpCommand: string;
+  /** Secrets the command passes with `docker exec -e NAME`, never in its arguments. */
+  dumpEnv: Record<string, string>;
   /** Extra containers or servers to remove with the dataset. */
   remove(): Promise<void>;
 }

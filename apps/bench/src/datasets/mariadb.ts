@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type MariadbServer, startMariadbServer } from "@lb/testing";
 import type Docker from "dockerode";
 import { buildCorpus } from "./corpus.js";
-import { benchLabels, type Dataset } from "./dataset.js";
-import type { BuildLog } from "./postgres.js";
+import { type BuildLog, benchLabels, type Dataset } from "./dataset.js";
 
 const SCHEMA = `
 CREATE TABLE bench_corpus (txt MEDIUMTEXT NOT NULL);
@@ -36,7 +35,8 @@ function batchSql(first: number, n: number): string {
 FROM seq_${attachmentsFirst}_to_${attachmentsLast};`
       : "";
   return `
-SET @c = (SELECT txt FROM bench_corpus), @l = CHAR_LENGTH(@c) - 2100;
+SET @c = (SELECT txt FROM bench_corpus);
+SET @l = CHAR_LENGTH(@c) - 2100;
 START TRANSACTION;
 INSERT INTO customers SELECT seq, ${slice("6 + FLOOR(RAND() * 20)")},
   CONCAT('user', seq, '@', ELT(1 + seq % 4, 'example.com', 'mail.test', 'corp.example', 'shop.test')),
@@ -106,10 +106,10 @@ export async function buildMariadbDataset(docker: Docker, targetBytes: number, l
       sizeMeaning: "InnoDB data + indexes (information_schema)",
       buildSeconds: (Date.now() - started) / 1000,
       // The agent's mysql dumper's options, with the password in MYSQL_PWD as it passes it.
-      baselineCommand:
+      dumpCommand:
         `docker exec -e MYSQL_PWD "$C" mariadb-dump --user=${server.user} --single-transaction --routines --triggers ` +
-        `--events --hex-blob --no-tablespaces --default-character-set=utf8mb4 --comments -- ${server.database} | gzip -6 > "$OUT"`,
-      baselineEnv: { MYSQL_PWD: server.password },
+        `--events --hex-blob --no-tablespaces --default-character-set=utf8mb4 --comments -- ${server.database}`,
+      dumpEnv: { MYSQL_PWD: server.password },
       remove: () => server.container.remove(),
     };
   } catch (error) {

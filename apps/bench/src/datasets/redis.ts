@@ -2,8 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type RedisServer, startRedisServer } from "@lb/testing";
 import type Docker from "dockerode";
 import { buildCorpus } from "./corpus.js";
-import { benchLabels, type Dataset } from "./dataset.js";
-import type { BuildLog } from "./postgres.js";
+import { type BuildLog, benchLabels, type Dataset } from "./dataset.js";
 
 // Keys first+1..first+n of five kinds: JSON strings, hashes, lists, sorted sets and
 // binary blobs. Runs in the server, so a batch costs one round trip.
@@ -69,8 +68,8 @@ export async function buildRedisDataset(docker: Docker, targetBytes: number, log
       sizeBytes: size,
       sizeMeaning: "in memory (used_memory)",
       buildSeconds: (Date.now() - started) / 1000,
-      baselineCommand: `docker exec -e REDISCLI_AUTH "$C" redis-cli -h 127.0.0.1 -p ${server.port} --no-auth-warning --rdb - | gzip -6 > "$OUT"`,
-      baselineEnv: { REDISCLI_AUTH: server.password ?? "" },
+      dumpCommand: `docker exec -e REDISCLI_AUTH "$C" redis-cli -h 127.0.0.1 -p ${server.port} --no-auth-warning --rdb -`,
+      dumpEnv: { REDISCLI_AUTH: server.password ?? "" },
       remove: () => server.container.remove(),
     };
   } catch (error) {
