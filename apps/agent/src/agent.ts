@@ -2,9 +2,9 @@ import type { AddressInfo } from "node:net";
 import { errorMessage } from "@lb/core";
 import { watchContainerEvents } from "@lb/discovery";
 import { parseSchedule, secretsOf } from "@lb/labels";
-import { createWebhookNotifier } from "@lb/notify";
 import type { AgentContext } from "./agent-context.js";
-import { BackupRunner } from "./backup/backup-runner.js";
+import type { BackupRunner } from "./backup/backup-runner.js";
+import { createRunner } from "./backup/create-runner.js";
 import { Reconciler } from "./discovery/reconciler.js";
 import { scheduleGc } from "./gc/gc-schedule.js";
 import { startHttpServer } from "./http/http-server.js";
@@ -12,7 +12,7 @@ import { createMetrics } from "./http/metrics.js";
 import type { AgentLogger } from "./logging/create-logger.js";
 import type { SecretSet } from "./logging/secret-set.js";
 import { JobTable } from "./schedule/job-table.js";
-import { StatusBoard } from "./status/status-board.js";
+import type { StatusBoard } from "./status/status-board.js";
 import { agentVersion } from "./version.js";
 
 export interface RunningAgent {
@@ -36,24 +36,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { context, logger, secrets } = options;
   const { settings } = context;
   secrets.add(...secretsOf(settings));
-  const status = new StatusBoard();
-  const notifier = createWebhookNotifier({
-    secret: settings.webhook.secret,
-    timeoutSeconds: settings.webhook.timeoutSeconds,
-    maxRetries: settings.webhook.maxRetries,
-    logger,
-  });
-  const runner = new BackupRunner({
-    runtime: context.runtime,
-    dumpers: context.dumpers,
-    writerFor: (spec) => context.destinations.writerFor(spec),
-    notifier,
-    defaultWebhookUrl: settings.webhook.url,
-    secrets,
-    logger,
-    status,
-    limits: settings.runtime,
-  });
+  const { runner, status, notifier } = createRunner(context, logger, secrets);
   const jobs = new JobTable((spec) => void runner.trigger(spec));
   const reconciler = new Reconciler({
     docker: context.docker,

@@ -1,11 +1,9 @@
 import { errorMessage } from "@lb/core";
-import { createWebhookNotifier } from "@lb/notify";
 import type { AgentContext } from "../agent-context.js";
-import { BackupRunner } from "../backup/backup-runner.js";
+import { createRunner } from "../backup/create-runner.js";
 import { formatBytes } from "../format-bytes.js";
 import type { AgentLogger } from "../logging/create-logger.js";
 import type { SecretSet } from "../logging/secret-set.js";
-import { StatusBoard } from "../status/status-board.js";
 import { findTarget } from "./find-target.js";
 
 /**
@@ -25,24 +23,7 @@ export async function backupCommand(
     return 1;
   }
   const { settings } = context;
-  const status = new StatusBoard();
-  const notifier = createWebhookNotifier({
-    secret: settings.webhook.secret,
-    timeoutSeconds: settings.webhook.timeoutSeconds,
-    maxRetries: settings.webhook.maxRetries,
-    logger,
-  });
-  const runner = new BackupRunner({
-    runtime: context.runtime,
-    dumpers: context.dumpers,
-    writerFor: (spec) => context.destinations.writerFor(spec),
-    notifier,
-    defaultWebhookUrl: settings.webhook.url,
-    secrets,
-    logger,
-    status,
-    limits: settings.runtime,
-  });
+  const { runner, status, notifier } = createRunner(context, logger, secrets);
   const started = Date.now();
   const triggered = runner.trigger(found.spec, "cli");
   if (!triggered.accepted) return 1;
