@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { BackupSpec } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { databaseImage, runContainer } from "@lb/testing";
+import { backupSpecFor, databaseImage, runContainer } from "@lb/testing";
 import { dumperConformanceSuite, type ServerUnderTest } from "@lb/testing/conformance";
 import { testEngine } from "@lb/testing/vitest";
 import { sqliteDumper } from "../src/index.js";
@@ -30,23 +30,8 @@ dumperConformanceSuite("sqlite (example plugin)", async () => {
         if (result.exitCode !== 0) throw new Error(result.stderr);
         return result.stdout.trim();
       };
-      const spec = (overrides: Partial<BackupSpec> = {}): BackupSpec => ({
-        identity: container.name,
-        containerId: container.id,
-        containerName: container.name,
-        engine: "sqlite",
-        cron: "@daily",
-        schedule: { kind: "cron", expression: "0 0 * * *", timezone: "UTC" },
-        database: FILE,
-        dest: "local",
-        prefix: "",
-        webhookOn: "always",
-        mode: "exec",
-        retentionSeconds: 86400,
-        keep: { last: 1 },
-        labels: {},
-        ...overrides,
-      });
+      const spec = (overrides: Partial<BackupSpec> = {}): BackupSpec =>
+        backupSpecFor(container, { engine: "sqlite", database: FILE, ...overrides });
       return {
         containerId: container.id,
         spec,

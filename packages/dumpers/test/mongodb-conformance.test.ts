@@ -1,32 +1,10 @@
-import type { BackupSpec } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { databaseImage, type MongoServer, startMongoServer } from "@lb/testing";
+import { databaseImage, startMongoServer } from "@lb/testing";
 import { dumperConformanceSuite, type ServerUnderTest } from "@lb/testing/conformance";
 import { testEngine } from "@lb/testing/vitest";
 import { beforeAll } from "vitest";
 import { mongodbDumper } from "../src/index.js";
-
-/** A spec for the server: the port from `backup.conn`, the root user from the container's environment. */
-function mongoSpec(server: MongoServer, overrides: Partial<BackupSpec> = {}): BackupSpec {
-  return {
-    identity: server.container.name,
-    containerId: server.container.id,
-    containerName: server.container.name,
-    engine: "mongodb",
-    cron: "@daily",
-    schedule: { kind: "cron", expression: "0 0 * * *", timezone: "UTC" },
-    database: "appdb",
-    conn: `mongodb://127.0.0.1:${server.port}/`,
-    dest: "local",
-    prefix: "",
-    webhookOn: "always",
-    mode: "exec",
-    retentionSeconds: 86400,
-    keep: { last: 1 },
-    labels: {},
-    ...overrides,
-  };
-}
+import { mongoSpec } from "./server-specs.js";
 
 // The stand-in image builds FerretDB and the database tools from Go on first use (minutes
 // when cold): done here, under the hook timeout, rather than inside the first test.

@@ -1,9 +1,9 @@
-import type { BackupSpec } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
 import { startMariadbServer } from "@lb/testing";
 import { dumperConformanceSuite, type ServerUnderTest } from "@lb/testing/conformance";
 import { testEngine } from "@lb/testing/vitest";
 import { mysqlDumper } from "../src/index.js";
+import { mysqlSpec } from "./server-specs.js";
 
 // Data every MySQL test seeds: several tables with awkward values (quotes, backslashes,
 // emoji, NULLs, binary with zero bytes), a view, a trigger, a procedure and an event,
@@ -52,26 +52,9 @@ dumperConformanceSuite("mysql", async () => {
     runtime: createDockerRuntime(docker),
     async startServer(): Promise<ServerUnderTest> {
       const server = await startMariadbServer(docker);
-      const spec = (overrides: Partial<BackupSpec> = {}): BackupSpec => ({
-        identity: server.container.name,
-        containerId: server.container.id,
-        containerName: server.container.name,
-        engine: "mysql",
-        cron: "@daily",
-        schedule: { kind: "cron", expression: "0 0 * * *", timezone: "UTC" },
-        database: server.database,
-        dest: "local",
-        prefix: "",
-        webhookOn: "always",
-        mode: "exec",
-        retentionSeconds: 86400,
-        keep: { last: 1 },
-        labels: {},
-        ...overrides,
-      });
       return {
         containerId: server.container.id,
-        spec,
+        spec: (overrides) => mysqlSpec(server, overrides),
         seed: async () => void (await server.appSql(MYSQL_SEED)),
         fingerprint: () => server.sql(MYSQL_FINGERPRINT),
         badCredentials: () => ({

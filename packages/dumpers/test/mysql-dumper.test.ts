@@ -1,62 +1,12 @@
-import { Readable, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { BackupSpec, ContainerInfo, ContainerRuntime, ExecOptions, RunningDump } from "@lb/core";
+import { Readable } from "node:stream";
+import type { BackupSpec, ContainerInfo, ContainerRuntime } from "@lb/core";
 import { DumpError, RestoreError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { type MariadbServer, startMariadbServer } from "@lb/testing";
+import { drainDumpText, type MariadbServer, recordingRuntime, startMariadbServer } from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mysqlDumper } from "../src/index.js";
-
-function specFor(server: MariadbServer, overrides: Partial<BackupSpec> = {}): BackupSpec {
-  return {
-    identity: server.container.name,
-    containerId: server.container.id,
-    containerName: server.container.name,
-    engine: "mysql",
-    cron: "* * * * *",
-    schedule: { kind: "cron", expression: "* * * * *", timezone: "UTC" },
-    database: server.database,
-    dest: "local",
-    prefix: "",
-    webhookOn: "always",
-    mode: "exec",
-    retentionSeconds: 86400,
-    keep: { last: 1 },
-    labels: {},
-    ...overrides,
-  };
-}
-
-async function drain(dump: RunningDump): Promise<string> {
-  const chunks: Buffer[] = [];
-  await pipeline(
-    dump.stream,
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-    }),
-  );
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-/** The Docker runtime, with every exec'd command line kept for inspection. */
-function recordingRuntime(): { runtime: ContainerRuntime; calls: ExecOptions[] } {
-  const real = createDockerRuntime(testEngine().docker);
-  const calls: ExecOptions[] = [];
-  return {
-    calls,
-    runtime: {
-      ...real,
-      exec: (id, options) => {
-        calls.push(options);
-        return real.exec(id, options);
-      },
-    },
-  };
-}
+import { mysqlSpec } from "./server-specs.js";
 
 const ITEMS_SUM = "SELECT CONCAT(COUNT(*), ':', MD5(GROUP_CONCAT(id, name ORDER BY id))) FROM items";
 
@@ -87,8 +37,8 @@ describe("mysqlDumper", () => {
   });
 
   it("dumps the app database with the container's own credentials, without naming the database", async () => {
-    const dump = await mysqlDumper().dump(context(specFor(server)));
-    const [sql, result] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server)));
+    const [sql, result] = await Promise.all([drainDumpText(dump), dump.completed]);
     expect(dump.extension).toBe("sql");
     expect(sql).toContain("CREATE TABLE `items`");
     expect(sql).toContain("'item 500'");
@@ -99,16 +49,16 @@ describe("mysqlDumper", () => {
   });
 
   it("dumps another database as root with the root password", async () => {
-    const dump = await mysqlDumper().dump(context(specFor(server, { database: "reports" })));
-    const [sql] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server, { database: "reports" })));
+    const [sql] = await Promise.all([drainDumpText(dump), dump.completed]);
     expect(sql).toContain("INSERT INTO `totals` VALUES\n(42)");
   });
 
   it("uses backup.conn over TCP, and no command line anywhere holds the password", async () => {
-    const { runtime: recording, calls } = recordingRuntime();
+    const { runtime: recording, calls } = recordingRuntime(createDockerRuntime(testEngine().docker));
     const conn = `mysql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
-    const dump = await mysqlDumper().dump(context(specFor(server, { conn, database: "" }), { runtime: recording }));
-    const [sql] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server, { conn, database: "" }), { runtime: recording }));
+    const [sql] = await Promise.all([drainDumpText(dump), dump.completed]);
     expect(sql).toContain("-- Host: 127.0.0.1");
     expect(sql).toContain("'item 42'");
     expect(calls.length).toBeGreaterThanOrEqual(2);
@@ -124,15 +74,15 @@ describe("mysqlDumper", () => {
       server.rootPassword,
     ]);
     const fromFile = { ...container, env: { MARIADB_ROOT_PASSWORD_FILE: "/tmp/root-password" } };
-    const dump = await mysqlDumper().dump(context(specFor(server, { database: "reports" }), { container: fromFile }));
-    const [sql] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server, { database: "reports" }), { container: fromFile }));
+    const [sql] = await Promise.all([drainDumpText(dump), dump.completed]);
     expect(sql).toContain("(42)");
   });
 
   it("fails with the tool's message, the password masked, when the password is wrong", async () => {
     const conn = `mysql://${server.user}:not-the-password@127.0.0.1:${server.port}/${server.database}`;
-    const dump = await mysqlDumper().dump(context(specFor(server, { conn })));
-    const [, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server, { conn })));
+    const [, outcome] = await Promise.allSettled([drainDumpText(dump), dump.completed]);
     expect(outcome.status).toBe("rejected");
     const error = (outcome as PromiseRejectedResult).reason;
     expect(DumpError.isInstance(error)).toBe(true);
@@ -141,8 +91,8 @@ describe("mysqlDumper", () => {
   });
 
   it("fails, naming it, when the database does not exist", async () => {
-    const dump = await mysqlDumper().dump(context(specFor(server, { database: "missing_db" })));
-    const [, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server, { database: "missing_db" })));
+    const [, outcome] = await Promise.allSettled([drainDumpText(dump), dump.completed]);
     expect(outcome.status).toBe("rejected");
     expect(String((outcome as PromiseRejectedResult).reason.message)).toMatch(/Unknown database 'missing_db'/);
   });
@@ -150,8 +100,8 @@ describe("mysqlDumper", () => {
   it("falls back to mysqldump when the container has no mariadb-dump", async () => {
     await server.container.exec(["mv", "/usr/bin/mariadb-dump", "/usr/local/bin/mysqldump"]);
     try {
-      const dump = await mysqlDumper().dump(context(specFor(server)));
-      const [sql, result] = await Promise.all([drain(dump), dump.completed]);
+      const dump = await mysqlDumper().dump(context(mysqlSpec(server)));
+      const [sql, result] = await Promise.all([drainDumpText(dump), dump.completed]);
       expect(sql).toContain("'item 7'");
       expect(result.toolVersion).toMatch(/^mysqldump /);
     } finally {
@@ -160,11 +110,11 @@ describe("mysqlDumper", () => {
   });
 
   it("restores into a database of another name, refuses a non-empty one, and replaces it with force", async () => {
-    const dump = await mysqlDumper().dump(context(specFor(server)));
-    const [sql] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server)));
+    const [sql] = await Promise.all([drainDumpText(dump), dump.completed]);
     const restoreInto = (database: string, force: boolean, source = sql) =>
       mysqlDumper().restore({
-        ...context(specFor(server, { database })),
+        ...context(mysqlSpec(server, { database })),
         source: Readable.from([Buffer.from(source)]),
         force,
       });
@@ -196,13 +146,13 @@ describe("mysqlDumper", () => {
   });
 
   it("replaces the app user's own database with force, as the app user", async () => {
-    const { runtime: recording, calls } = recordingRuntime();
-    const dump = await mysqlDumper().dump(context(specFor(server)));
-    const [sql] = await Promise.all([drain(dump), dump.completed]);
+    const { runtime: recording, calls } = recordingRuntime(createDockerRuntime(testEngine().docker));
+    const dump = await mysqlDumper().dump(context(mysqlSpec(server)));
+    const [sql] = await Promise.all([drainDumpText(dump), dump.completed]);
     const before = await server.sql(ITEMS_SUM);
     await server.sql("INSERT INTO items VALUES (100000, 'extra')");
     await mysqlDumper().restore({
-      ...context(specFor(server), { runtime: recording }),
+      ...context(mysqlSpec(server), { runtime: recording }),
       source: Readable.from([Buffer.from(sql)]),
       force: true,
     });
@@ -216,7 +166,7 @@ describe("mysqlDumper", () => {
   it("reports a failing restore with the client's words", async () => {
     const error = await mysqlDumper()
       .restore({
-        ...context(specFor(server, { database: "broken" })),
+        ...context(mysqlSpec(server, { database: "broken" })),
         source: Readable.from([Buffer.from("CREATE TABLE t (id INT);\nTHIS IS NOT SQL;\n-- Dump completed\n")]),
         force: false,
       })

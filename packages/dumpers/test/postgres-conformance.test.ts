@@ -1,9 +1,9 @@
-import type { BackupSpec } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
 import { startPostgresServer } from "@lb/testing";
 import { dumperConformanceSuite, type ServerUnderTest } from "@lb/testing/conformance";
 import { testEngine } from "@lb/testing/vitest";
 import { postgresDumper } from "../src/index.js";
+import { postgresSpec } from "./server-specs.js";
 
 const SEED = `
   create table customers (id int primary key, name text not null, joined date, balance numeric(12,2), tags text[]);
@@ -24,26 +24,9 @@ dumperConformanceSuite("postgres", async () => {
     runtime: createDockerRuntime(docker),
     async startServer(): Promise<ServerUnderTest> {
       const server = await startPostgresServer(docker);
-      const spec = (overrides: Partial<BackupSpec> = {}): BackupSpec => ({
-        identity: server.container.name,
-        containerId: server.container.id,
-        containerName: server.container.name,
-        engine: "postgres",
-        cron: "@daily",
-        schedule: { kind: "cron", expression: "0 0 * * *", timezone: "UTC" },
-        database: server.database,
-        dest: "local",
-        prefix: "",
-        webhookOn: "always",
-        mode: "exec",
-        retentionSeconds: 86400,
-        keep: { last: 1 },
-        labels: {},
-        ...overrides,
-      });
       return {
         containerId: server.container.id,
-        spec,
+        spec: (overrides) => postgresSpec(server, overrides),
         seed: async () => void (await server.sql(SEED)),
         fingerprint: () => server.sql(FINGERPRINT),
         badCredentials: () => ({

@@ -3,48 +3,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BackupSpec, ContainerInfo, RunningDump } from "@lb/core";
+import type { BackupSpec, ContainerInfo } from "@lb/core";
 import { DumpError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { type PostgresServer, startPostgresServer } from "@lb/testing";
+import { drainDumpText, type PostgresServer, startPostgresServer } from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresDumper } from "../src/index.js";
 import { chooseClient, findPostgresClients } from "../src/postgres/postgres-clients.js";
-
-function specFor(server: PostgresServer, overrides: Partial<BackupSpec> = {}): BackupSpec {
-  return {
-    identity: server.container.name,
-    containerId: server.container.id,
-    containerName: server.container.name,
-    engine: "postgres",
-    cron: "* * * * *",
-    schedule: { kind: "cron", expression: "* * * * *", timezone: "UTC" },
-    database: server.database,
-    dest: "local",
-    prefix: "",
-    webhookOn: "always",
-    mode: "exec",
-    retentionSeconds: 86400,
-    keep: { last: 1 },
-    labels: {},
-    ...overrides,
-  };
-}
-
-async function drain(dump: RunningDump): Promise<string> {
-  const chunks: Buffer[] = [];
-  await pipeline(
-    dump.stream,
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-    }),
-  );
-  return Buffer.concat(chunks).toString("utf8");
-}
+import { postgresSpec } from "./server-specs.js";
 
 describe("postgresDumper", () => {
   let server: PostgresServer;
@@ -70,8 +37,8 @@ describe("postgresDumper", () => {
   });
 
   it("dumps the database with the container's own credentials and records versions", async () => {
-    const dump = await postgresDumper().dump(context(specFor(server)));
-    const [sql, result] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await postgresDumper().dump(context(postgresSpec(server)));
+    const [sql, result] = await Promise.all([drainDumpText(dump), dump.completed]);
     expect(dump.extension).toBe("sql");
     expect(sql).toContain("CREATE TABLE public.items");
     expect(sql).toContain("item 500");
@@ -81,15 +48,15 @@ describe("postgresDumper", () => {
 
   it("uses backup.conn credentials over TCP without putting the password in argv", async () => {
     const conn = `postgresql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
-    const dump = await postgresDumper().dump(context(specFor(server, { conn, database: "" })));
-    const [sql] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await postgresDumper().dump(context(postgresSpec(server, { conn, database: "" })));
+    const [sql] = await Promise.all([drainDumpText(dump), dump.completed]);
     expect(sql).toContain("item 42");
   });
 
   it("fails with the tool's message, redacted, when the password is wrong", async () => {
     const conn = `postgresql://${server.user}:not-the-password@127.0.0.1:${server.port}/${server.database}`;
-    const dump = await postgresDumper().dump(context(specFor(server, { conn })));
-    const [, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
+    const dump = await postgresDumper().dump(context(postgresSpec(server, { conn })));
+    const [, outcome] = await Promise.allSettled([drainDumpText(dump), dump.completed]);
     expect(outcome.status).toBe("rejected");
     const error = (outcome as PromiseRejectedResult).reason;
     expect(DumpError.isInstance(error)).toBe(true);
@@ -98,8 +65,8 @@ describe("postgresDumper", () => {
   });
 
   it("fails when the database does not exist", async () => {
-    const dump = await postgresDumper().dump(context(specFor(server, { database: "missing_db" })));
-    const [, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
+    const dump = await postgresDumper().dump(context(postgresSpec(server, { database: "missing_db" })));
+    const [, outcome] = await Promise.allSettled([drainDumpText(dump), dump.completed]);
     expect(outcome.status).toBe("rejected");
     expect(String((outcome as PromiseRejectedResult).reason.message)).toContain("missing_db");
   });
@@ -107,12 +74,12 @@ describe("postgresDumper", () => {
   it("restores a dump into an empty database, refuses a non-empty one, and replaces it with force", async () => {
     const target = await startPostgresServer(testEngine().docker, { database: "copy" });
     try {
-      const dump = await postgresDumper().dump(context(specFor(server)));
-      const [sql] = await Promise.all([drain(dump), dump.completed]);
+      const dump = await postgresDumper().dump(context(postgresSpec(server)));
+      const [sql] = await Promise.all([drainDumpText(dump), dump.completed]);
       const targetInfo = await runtime().inspect(target.container.id);
       const restoreInto = (force: boolean) =>
         postgresDumper().restore({
-          ...context(specFor(target, { database: "copy" })),
+          ...context(postgresSpec(target, { database: "copy" })),
           container: targetInfo,
           source: Readable.from([Buffer.from(sql)]),
           force,
@@ -131,8 +98,8 @@ describe("postgresDumper", () => {
 
   it("dumps in client mode with the installed client that fits the server", async () => {
     const conn = `postgresql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
-    const dump = await postgresDumper().dump(context(specFor(server, { conn, mode: "client" })));
-    const [sql, result] = await Promise.all([drain(dump), dump.completed]);
+    const dump = await postgresDumper().dump(context(postgresSpec(server, { conn, mode: "client" })));
+    const [sql, result] = await Promise.all([drainDumpText(dump), dump.completed]);
     expect(sql).toContain("item 500");
     expect(result.toolVersion?.split(".")[0]).toBe(result.serverVersion?.split(".")[0]);
   });
@@ -146,14 +113,14 @@ describe("postgresDumper", () => {
     await symlink(dirname(installed.bin), join(root, "9"), "dir");
     const conn = `postgresql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
     await expect(
-      postgresDumper({ clientRoot: root }).dump(context(specFor(server, { conn, mode: "client" }))),
+      postgresDumper({ clientRoot: root }).dump(context(postgresSpec(server, { conn, mode: "client" }))),
     ).rejects.toThrow(/pg_dump 9 is older than the PostgreSQL 15 server.*postgresql-client-15/);
   });
 
   it("fails when aborted mid-stream", async () => {
     await server.sql("create table big as select g, repeat('x', 200) as pad from generate_series(1, 200000) g;");
     const controller = new AbortController();
-    const dump = await postgresDumper().dump(context(specFor(server), controller.signal));
+    const dump = await postgresDumper().dump(context(postgresSpec(server), controller.signal));
     let seen = 0;
     const sink = new Writable({
       write(chunk: Buffer, _e, cb) {

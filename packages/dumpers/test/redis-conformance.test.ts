@@ -1,32 +1,10 @@
-import type { BackupSpec } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { databaseImage, type RedisServer, startRedisServer } from "@lb/testing";
+import { databaseImage, startRedisServer } from "@lb/testing";
 import { dumperConformanceSuite, type ServerUnderTest } from "@lb/testing/conformance";
 import { testEngine } from "@lb/testing/vitest";
 import { beforeAll } from "vitest";
 import { redisDumper } from "../src/index.js";
-
-/** A spec for the server: the port from `backup.conn`, the password from the container's `REDIS_PASSWORD`. */
-function redisSpec(server: RedisServer, overrides: Partial<BackupSpec> = {}): BackupSpec {
-  return {
-    identity: server.container.name,
-    containerId: server.container.id,
-    containerName: server.container.name,
-    engine: "redis",
-    cron: "@daily",
-    schedule: { kind: "cron", expression: "0 0 * * *", timezone: "UTC" },
-    database: "0",
-    conn: `redis://127.0.0.1:${server.port}`,
-    dest: "local",
-    prefix: "",
-    webhookOn: "always",
-    mode: "exec",
-    retentionSeconds: 86400,
-    keep: { last: 1 },
-    labels: {},
-    ...overrides,
-  };
-}
+import { redisSpec } from "./server-specs.js";
 
 // The image is built (or found) once, under the hook timeout, rather than inside the first test.
 beforeAll(() => databaseImage(testEngine().docker, "redis"));

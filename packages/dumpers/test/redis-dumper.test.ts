@@ -1,69 +1,17 @@
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BackupSpec, ContainerRuntime, ExecOptions, RunningDump } from "@lb/core";
+import type { BackupSpec } from "@lb/core";
 import { DumpError, RestoreError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { databaseImage, type RedisServer, startRedisServer } from "@lb/testing";
+import { databaseImage, drainDump, type RedisServer, recordingRuntime, startRedisServer } from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RdbVerifier, redisDumper } from "../src/index.js";
-
-/** A spec for the server: the port from `backup.conn`, the password from the container's `REDIS_PASSWORD`. */
-function redisSpec(server: RedisServer, overrides: Partial<BackupSpec> = {}): BackupSpec {
-  return {
-    identity: server.container.name,
-    containerId: server.container.id,
-    containerName: server.container.name,
-    engine: "redis",
-    cron: "@daily",
-    schedule: { kind: "cron", expression: "0 0 * * *", timezone: "UTC" },
-    database: "0",
-    conn: `redis://127.0.0.1:${server.port}`,
-    dest: "local",
-    prefix: "",
-    webhookOn: "always",
-    mode: "exec",
-    retentionSeconds: 86400,
-    keep: { last: 1 },
-    labels: {},
-    ...overrides,
-  };
-}
-
-/** The Docker runtime, recording every exec so the tests can look for secrets in argv. */
-function recordingRuntime(): { runtime: ContainerRuntime; calls: ExecOptions[] } {
-  const inner = createDockerRuntime(testEngine().docker);
-  const calls: ExecOptions[] = [];
-  return {
-    calls,
-    runtime: {
-      inspect: (id) => inner.inspect(id),
-      readArchive: (id, path) => inner.readArchive(id, path),
-      exec: (id, options) => {
-        calls.push(options);
-        return inner.exec(id, options);
-      },
-    },
-  };
-}
-
-async function drain(dump: RunningDump): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await pipeline(
-    dump.stream,
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-    }),
-  );
-  return Buffer.concat(chunks);
-}
+import { redisSpec } from "./server-specs.js";
 
 describe("redisDumper against a real Redis", () => {
   let server: RedisServer;
-  const recorded = recordingRuntime();
+  const recorded = recordingRuntime(createDockerRuntime(testEngine().docker));
   const context = async (s: RedisServer, spec: BackupSpec, signal = new AbortController().signal) => ({
     spec,
     container: await recorded.runtime.inspect(s.container.id),
@@ -74,7 +22,7 @@ describe("redisDumper against a real Redis", () => {
   const dumpOf = async (s: RedisServer, spec: BackupSpec, dumper = redisDumper()) => {
     const dump = await dumper.dump(await context(s, spec));
     const [bytes, outcome] = await Promise.all([
-      drain(dump),
+      drainDump(dump),
       dump.completed.then(
         (result) => ({ ok: true as const, result }),
         (error: DumpError) => ({ ok: false as const, error }),

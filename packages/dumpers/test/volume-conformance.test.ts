@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
-import type { BackupSpec } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { ensureStandInImage, type TestContainer, wrapContainer } from "@lb/testing";
 import { dumperConformanceSuite, type ServerUnderTest } from "@lb/testing/conformance";
 import { testEngine } from "@lb/testing/vitest";
 import { volumeDumper } from "../src/index.js";
+import { shell, startFilesContainer } from "./files-container.js";
+import { volumeSpec } from "./server-specs.js";
 
 // Files of every kind tar must carry: random and zero-filled data, names past 100 bytes,
 // spaces and non-ASCII, modes and owners, a symlink, a hard link, an empty file and
@@ -37,28 +36,6 @@ const FINGERPRINT = `cd /data && find . | LC_ALL=C sort | while IFS= read -r p; 
   fi
 done`;
 
-type Docker = ReturnType<typeof testEngine>["docker"];
-
-/** A long-running container with an anonymous volume at /data, the usual target of volume backups. */
-async function startFilesContainer(docker: Docker): Promise<TestContainer> {
-  const name = `lb-test-files-${randomBytes(4).toString("hex")}`;
-  const container = await docker.createContainer({
-    name,
-    Image: await ensureStandInImage(docker, "mariadb"),
-    Cmd: ["sleep", "infinity"],
-    Volumes: { "/data": {} },
-    HostConfig: { NetworkMode: "none", Init: true },
-  });
-  await container.start();
-  return wrapContainer(docker, container.id, name);
-}
-
-async function shell(container: TestContainer, script: string): Promise<string> {
-  const result = await container.exec(["sh", "-c", script]);
-  if (result.exitCode !== 0) throw new Error(`script failed (${result.exitCode}): ${result.stderr}`);
-  return result.stdout.trim();
-}
-
 dumperConformanceSuite("volume", async () => {
   const { docker } = testEngine();
   return {
@@ -66,27 +43,9 @@ dumperConformanceSuite("volume", async () => {
     runtime: createDockerRuntime(docker),
     async startServer(): Promise<ServerUnderTest> {
       const container = await startFilesContainer(docker);
-      const spec = (overrides: Partial<BackupSpec> = {}): BackupSpec => ({
-        identity: container.name,
-        containerId: container.id,
-        containerName: container.name,
-        engine: "volume",
-        cron: "@daily",
-        schedule: { kind: "cron", expression: "0 0 * * *", timezone: "UTC" },
-        database: "/data",
-        path: "/data",
-        dest: "local",
-        prefix: "",
-        webhookOn: "always",
-        mode: "exec",
-        retentionSeconds: 86400,
-        keep: { last: 1 },
-        labels: {},
-        ...overrides,
-      });
       return {
         containerId: container.id,
-        spec,
+        spec: (overrides) => volumeSpec(container, "/data", overrides),
         seed: async () => void (await shell(container, SEED)),
         fingerprint: () => shell(container, FINGERPRINT),
         // The engine's archive call needs no credentials.

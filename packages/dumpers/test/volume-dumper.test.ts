@@ -1,70 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BackupSpec, ContainerInfo, RunningDump } from "@lb/core";
+import type { ContainerInfo } from "@lb/core";
 import { AbortedError, DumpError, RestoreError, RuntimeError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { ensureStandInImage, type TestContainer, wrapContainer } from "@lb/testing";
+import { drainDump, type TestContainer } from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { volumeDumper } from "../src/index.js";
-
-type Docker = ReturnType<typeof testEngine>["docker"];
-
-/** A long-running container with an anonymous volume at /data. */
-async function startFilesContainer(docker: Docker): Promise<TestContainer> {
-  const name = `lb-test-files-${randomBytes(4).toString("hex")}`;
-  const container = await docker.createContainer({
-    name,
-    Image: await ensureStandInImage(docker, "mariadb"),
-    Cmd: ["sleep", "infinity"],
-    Volumes: { "/data": {} },
-    HostConfig: { NetworkMode: "none", Init: true },
-  });
-  await container.start();
-  return wrapContainer(docker, container.id, name);
-}
-
-async function shell(container: TestContainer, script: string): Promise<string> {
-  const result = await container.exec(["sh", "-c", script]);
-  if (result.exitCode !== 0) throw new Error(`script failed (${result.exitCode}): ${result.stderr}`);
-  return result.stdout.trim();
-}
-
-function specFor(container: TestContainer, path: string): BackupSpec {
-  return {
-    identity: container.name,
-    containerId: container.id,
-    containerName: container.name,
-    engine: "volume",
-    cron: "* * * * *",
-    schedule: { kind: "cron", expression: "* * * * *", timezone: "UTC" },
-    database: path,
-    path,
-    dest: "local",
-    prefix: "",
-    webhookOn: "always",
-    mode: "exec",
-    retentionSeconds: 86400,
-    keep: { last: 1 },
-    labels: {},
-  };
-}
-
-async function drain(dump: RunningDump): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await pipeline(
-    dump.stream,
-    new Writable({
-      write(chunk: Buffer, _e, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-    }),
-  );
-  return Buffer.concat(chunks);
-}
+import { shell, startFilesContainer } from "./files-container.js";
+import { volumeSpec } from "./server-specs.js";
 
 /** The names in a tar, as GNU tar on this machine lists them. */
 function tarNames(archive: Buffer): string[] {
@@ -83,7 +28,7 @@ describe("volumeDumper", () => {
   let source: TestContainer;
   let info: ContainerInfo;
   const context = (container: TestContainer, path: string, signal = new AbortController().signal) => ({
-    spec: specFor(container, path),
+    spec: volumeSpec(container, path),
     container: info,
     runtime: runtime(),
     signal,
@@ -91,7 +36,7 @@ describe("volumeDumper", () => {
   });
   const dumpOf = async (container: TestContainer, path: string) => {
     const dump = await volumeDumper().dump(context(container, path));
-    const [bytes] = await Promise.all([drain(dump), dump.completed]);
+    const [bytes] = await Promise.all([drainDump(dump), dump.completed]);
     return bytes;
   };
   const restore = (container: TestContainer, path: string, bytes: Buffer, force = false) =>
@@ -129,7 +74,7 @@ describe("volumeDumper", () => {
 
   it("fails with a DumpError naming a path that does not exist", async () => {
     const dump = await volumeDumper().dump(context(source, "/data/missing"));
-    const [bytes, outcome] = await Promise.allSettled([drain(dump), dump.completed]);
+    const [bytes, outcome] = await Promise.allSettled([drainDump(dump), dump.completed]);
     expect((bytes as PromiseFulfilledResult<Buffer>).value.length).toBe(0);
     const error = (outcome as PromiseRejectedResult).reason;
     expect(DumpError.isInstance(error)).toBe(true);

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { ConfigError } from "@lb/core";
+import { type RecordingLogger, recordingLogger } from "@lb/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type BackupEventPayload,
@@ -11,7 +12,6 @@ import {
   type WebhookNotifierOptions,
 } from "../src/index.js";
 import { type Behaviour, closedPortOrigin, type Receiver, startReceiver } from "./receiver.js";
-import { type RecordingLogger, recordingLogger } from "./recording-logger.js";
 
 const secret = "whsec-notify-tests";
 const receivers: Receiver[] = [];

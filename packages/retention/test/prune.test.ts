@@ -1,8 +1,8 @@
+import { recordingLogger } from "@lb/testing";
 import { describe, expect, it } from "vitest";
 import { prune, type RetentionPolicy } from "../src/index.js";
 import { ago, artifact, DAY, keysOf, NOW } from "./artifacts.js";
 import { memoryWriter } from "./memory-writer.js";
-import { recordingLogger } from "./recording-logger.js";
 
 const week: RetentionPolicy = { maxAgeSeconds: 7 * DAY, timezone: "UTC" };
 const policies = new Map([["app", week]]);

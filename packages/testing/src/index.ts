@@ -12,6 +12,10 @@ export {
   type PrivateDockerEngine,
   startPrivateDockerEngine,
 } from "./engine/docker-engine.js";
+export { backupSpecFor } from "./fixtures/backup-spec.js";
+export { drainDump, drainDumpText } from "./fixtures/drain-dump.js";
+export { type LogEntry, type RecordingLogger, recordingLogger } from "./fixtures/recording-logger.js";
+export { type RecordingRuntime, recordingRuntime } from "./fixtures/recording-runtime.js";
 export { databaseImage } from "./images/database-image.js";
 export { ensureRootfsTarball, type RootfsRecipe, STAND_IN_ROOTFS } from "./images/debian-rootfs.js";
 export { ensureCachedImage, ensureNodeBaseImage, NODE_BASE_STAND_IN, nodeBaseImageName } from "./images/node-image.js";
