@@ -28,8 +28,15 @@ const BUILD_TIMEOUT_MS = 30 * 60_000;
 // ---------------------------------------------------------------------------------------
 // The build context, as `docker build` would send it: every file .dockerignore keeps.
 
+interface IgnoreRule {
+  exception: boolean;
+  pattern: RegExp;
+  /** The glob up to its first wildcard: no path outside it can match. */
+  literal: string;
+}
+
 /** Docker's .dockerignore rules: globs with `*`, `?` and `**`, `!` exceptions, last match wins. */
-function dockerignoreRules(text: string): Array<{ exception: boolean; pattern: RegExp }> {
+function dockerignoreRules(text: string): IgnoreRule[] {
   return text
     .split("\n")
     .map((line) => line.trim())
@@ -53,12 +60,13 @@ function dockerignoreRules(text: string): Array<{ exception: boolean; pattern: R
         else if (c === "?") source += "[^/]";
         else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
       }
-      return { exception, pattern: new RegExp(`^${source}$`) };
+      const wildcard = [...glob].findIndex((c) => c === "*" || c === "?");
+      return { exception, pattern: new RegExp(`^${source}$`), literal: wildcard < 0 ? glob : glob.slice(0, wildcard) };
     });
 }
 
 /** A path is excluded when the last rule matching it, or one of its parent folders, excludes it. */
-function isExcluded(rules: ReturnType<typeof dockerignoreRules>, path: string): boolean {
+function isExcluded(rules: IgnoreRule[], path: string): boolean {
   const parts = path.split("/");
   const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join("/"));
   let excluded = false;
@@ -70,14 +78,18 @@ function isExcluded(rules: ReturnType<typeof dockerignoreRules>, path: string): 
 
 async function buildContextFiles(root: string): Promise<string[]> {
   const rules = dockerignoreRules(await readFile(join(root, ".dockerignore"), "utf8"));
-  // Without exceptions an excluded folder can be skipped whole (node_modules is large).
-  const prune = !rules.some((rule) => rule.exception);
+  // An excluded folder is skipped whole (node_modules is large) unless an exception could
+  // bring back something in it: one whose fixed start lies inside it or above it.
+  const exceptions = rules.filter((rule) => rule.exception).map((rule) => rule.literal);
+  const skip = (folder: string) =>
+    isExcluded(rules, folder) &&
+    !exceptions.some((literal) => literal.startsWith(`${folder}/`) || `${folder}/`.startsWith(literal));
   const files: string[] = [];
   const walk = async (folder: string): Promise<void> => {
     for (const entry of await readdir(join(root, folder), { withFileTypes: true })) {
       const path = folder ? `${folder}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!(prune && isExcluded(rules, path))) await walk(path);
+        if (!skip(path)) await walk(path);
       } else if (entry.isFile() && !isExcluded(rules, path)) files.push(path);
     }
   };
