@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { errorMessage } from "@lb/core";
 import { watchContainerEvents } from "@lb/discovery";
 import { parseSchedule, secretsOf } from "@lb/labels";
+import { removeStaleTempFiles } from "@lb/writers";
 import type { AgentContext } from "./agent-context.js";
 import type { BackupRunner } from "./backup/backup-runner.js";
 import { createRunner } from "./backup/create-runner.js";
@@ -59,6 +60,15 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         "lost the engine's event stream; reconnecting",
       ),
   });
+  // Temp files of a run that was killed (a crash, kill -9) are not backups; a file
+  // still being written is kept fresh by its writer, so only quiet ones go.
+  const quietFor = Math.max(3600, 2 * settings.runtime.backupStallTimeoutSeconds) * 1000;
+  removeStaleTempFiles(settings.localBackupPath, new Date(Date.now() - quietFor))
+    .then((paths) => {
+      if (paths.length)
+        logger.warn({ event: "local.stale_temp_removed", paths }, "removed temp files of interrupted runs");
+    })
+    .catch(() => {});
   const remote = context.destinations.remote;
   if (remote) {
     // Uploads this agent left unfinished (a crash mid-backup) still cost storage; uploads

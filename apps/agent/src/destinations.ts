@@ -12,7 +12,10 @@ export interface Destinations {
 }
 
 export function createDestinations(settings: AgentSettings, logger?: Logger): Destinations {
-  const local = localWriter({ basePath: settings.localBackupPath });
+  const local = localWriter({
+    basePath: settings.localBackupPath,
+    minFreeBytes: settings.runtime.localMinFreeBytes,
+  });
   const remote = settings.s3 ? s3Writer(settings.s3, { logger }) : undefined;
   return {
     local,

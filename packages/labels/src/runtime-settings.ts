@@ -1,6 +1,7 @@
 import { parseSchedule } from "./cron.js";
 import { parseDuration } from "./duration.js";
 import { quote } from "./quote.js";
+import { parseByteSize } from "./s3-extra-settings.js";
 
 /** How the agent runs: concurrency, time limits, its HTTP server, GC schedule, plugins. */
 export interface RuntimeSettings {
@@ -22,6 +23,8 @@ export interface RuntimeSettings {
   gcCron: string;
   /** LB_PLUGINS: package names of extra dumpers, comma- or space-separated. */
   plugins: string[];
+  /** LOCAL_MIN_FREE_SPACE: a local backup is not started with less free space; 0 (default) = no floor. */
+  localMinFreeBytes: number;
   /** COMPRESSION_LEVEL, gzip 1-9, default 6 (what `gzip` uses). */
   compressionLevel: number;
   /** COMPRESSION_THREADS, default 1; more compresses blocks on several cores (still one gzip file). */
@@ -60,6 +63,17 @@ function integerSetting(env: Env, name: string, fallback: number, min: number, m
   return value;
 }
 
+function byteSetting(env: Env, name: string, error: Report): number {
+  const text = read(env, name);
+  if (text === undefined) return 0;
+  const bytes = parseByteSize(text);
+  if (bytes === undefined) {
+    error(name, `must be a size such as 512MiB or 2GiB (or bytes), got ${quote(text)}`);
+    return 0;
+  }
+  return bytes;
+}
+
 // npm package names, scoped or not.
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 
@@ -92,6 +106,7 @@ export function readRuntimeSettings(env: Env, timezone: string, error: Report): 
     httpHost: read(env, "HTTP_HOST") ?? "0.0.0.0",
     gcCron,
     plugins,
+    localMinFreeBytes: byteSetting(env, "LOCAL_MIN_FREE_SPACE", error),
     compressionLevel: integerSetting(env, "COMPRESSION_LEVEL", 6, 1, 9, error),
     compressionThreads: integerSetting(env, "COMPRESSION_THREADS", 1, 1, 16, error),
   };

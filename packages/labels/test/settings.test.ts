@@ -23,6 +23,7 @@ const DEFAULT_RUNTIME = {
   httpHost: "0.0.0.0",
   gcCron: "0 4 * * *",
   plugins: [],
+  localMinFreeBytes: 0,
   compressionLevel: 6,
   compressionThreads: 1,
 };
@@ -132,6 +133,7 @@ describe("loadAgentSettings", () => {
         apiToken: "a-token-of-sixteen+",
         gcCron: "@daily",
         plugins: ["@acme/lb-dumper-sqlite", "lb-dumper-other"],
+        localMinFreeBytes: 0,
         compressionLevel: 6,
         compressionThreads: 1,
       },

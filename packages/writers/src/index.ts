@@ -1,6 +1,8 @@
 export { TEMP_PREFIX, writeFileAtomically } from "./local/atomic-file.js";
+export { checkFreeSpace } from "./local/free-space.js";
 export { type LocalWriterOptions, localWriter } from "./local/local-writer.js";
 export { pathInside } from "./local/safe-path.js";
+export { removeStaleTempFiles } from "./local/stale-temp-files.js";
 export { parseManifest } from "./manifest.js";
 export { expectedBytesFor } from "./s3/expected-size.js";
 export {

@@ -13,11 +13,15 @@ import {
 } from "@lb/core";
 import { parseManifest } from "../manifest.js";
 import { TEMP_PREFIX, writeFileAtomically } from "./atomic-file.js";
+import { describeDiskError } from "./disk-errors.js";
+import { checkFreeSpace } from "./free-space.js";
 import { pathInside } from "./safe-path.js";
 
 export interface LocalWriterOptions {
   /** The folder backups live under (`LOCAL_BACKUP_PATH`). */
   basePath: string;
+  /** A backup is not started when less than this is free (`LOCAL_MIN_FREE_SPACE`); 0 = no floor. */
+  minFreeBytes?: number;
 }
 
 /** Backups as files under one folder, each committed atomically. */
@@ -45,13 +49,13 @@ export function localWriter(options: LocalWriterOptions): Writer {
     async writeArtifact(key, body, writeOptions = {}): Promise<StoredObject> {
       const path = pathInside(base, key);
       try {
+        await mkdir(base, { recursive: true });
+        await checkFreeSpace(base, options.minFreeBytes ?? 0);
         const bytes = await writeFileAtomically(path, body, writeOptions);
         return { key, location: path, bytes };
       } catch (error) {
-        // The body's own failure (a dump that failed) is passed on as it is.
-        throw LabelBackupError.isInstance(error)
-          ? error
-          : new WriteError(`cannot write ${path}: ${errorMessage(error)}`, { cause: error });
+        // Our own errors (a dump that failed, the free-space floor) are passed on as they are.
+        throw LabelBackupError.isInstance(error) ? error : describeDiskError("write", path, error);
       }
     },
 
