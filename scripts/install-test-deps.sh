@@ -6,8 +6,9 @@ set -euo pipefail
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
-# Client mode runs pg_dump beside the agent.
+# Client mode runs pg_dump and mariadb-dump beside the agent.
 ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || need_apt+=(postgresql-client)
+command -v mariadb-dump >/dev/null 2>&1 || need_apt+=(mariadb-client)
 # The status page is tested in a real headless browser.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then

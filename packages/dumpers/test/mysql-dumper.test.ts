@@ -66,6 +66,18 @@ describe("mysqlDumper", () => {
     expect(calls.at(-1)?.env?.MYSQL_PWD).toBe(server.password);
   });
 
+  it("dumps in client mode with the client beside the agent, nothing run in the container", async () => {
+    const { runtime: recording, calls } = recordingRuntime(createDockerRuntime(testEngine().docker));
+    const conn = `mysql://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/${server.database}`;
+    const dump = await mysqlDumper().dump(
+      context(mysqlSpec(server, { conn, database: "", mode: "client" }), { runtime: recording }),
+    );
+    const [sql, result] = await Promise.all([drainDumpText(dump), dump.completed]);
+    expect(sql).toContain("'item 42'");
+    expect(result.serverVersion).toMatch(/MariaDB/);
+    expect(calls).toEqual([]);
+  });
+
   it("reads a *_FILE password inside the container", async () => {
     await server.container.exec([
       "sh",

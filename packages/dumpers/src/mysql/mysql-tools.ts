@@ -44,3 +44,15 @@ export async function findMysqlTool(
   if (!name || !candidates.includes(name)) return undefined;
   return parseToolVersion(name, versionLine);
 }
+
+/** The first of `candidates` installed beside the agent (client mode), from PATH. */
+export async function findLocalMysqlTool(candidates: readonly string[]): Promise<MysqlTool | undefined> {
+  const { execFile } = await import("node:child_process");
+  for (const name of candidates) {
+    const versionLine = await new Promise<string | undefined>((resolve) => {
+      execFile(name, ["--version"], (error, stdout) => resolve(error ? undefined : stdout.trim()));
+    });
+    if (versionLine !== undefined) return parseToolVersion(name, versionLine);
+  }
+  return undefined;
+}
