@@ -65,6 +65,7 @@ export class Reconciler {
 
   private async reconcileOnce(): Promise<void> {
     const { logger, jobs } = this.options;
+    const started = performance.now();
     const containers = await listLabelledContainers(this.options.docker);
     const wanted = new Map<string, BackupSpec>();
     const present = new Set<string>();
@@ -86,6 +87,15 @@ export class Reconciler {
     for (const spec of changes.added) logger.info({ event: "job.added", ...describe(spec) }, "backup job scheduled");
     for (const spec of changes.updated) logger.info({ event: "job.updated", ...describe(spec) }, "backup job updated");
     for (const spec of changes.removed) logger.info({ event: "job.removed", ...describe(spec) }, "backup job removed");
+    logger.debug(
+      {
+        event: "reconcile.completed",
+        containers: containers.length,
+        targets: wanted.size,
+        durationMs: Math.round(performance.now() - started),
+      },
+      "reconcile completed",
+    );
   }
 
   private specFor(container: LabelledContainer): BackupSpec | undefined {
