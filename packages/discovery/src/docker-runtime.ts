@@ -81,11 +81,20 @@ async function startExec(docker: Docker, containerId: string, options: ExecOptio
   const output = pipeline(socket as unknown as Readable, input);
   if (options.stdin) options.stdin.pipe(socket as unknown as NodeJS.WritableStream);
 
+  // Waited for, so that a finished process leaves nothing behind in the container.
   const removePidFile = () =>
     container
-      .exec({ Cmd: ["rm", "-f", pidFile] })
+      .exec({ Cmd: ["rm", "-f", pidFile], AttachStdout: true, AttachStderr: true })
       .then((e) => e.start({}))
-      .then((s) => s.resume())
+      .then(
+        (stream) =>
+          new Promise<void>((resolve) => {
+            stream.on("end", () => resolve());
+            stream.on("close", () => resolve());
+            stream.on("error", () => resolve());
+            stream.resume();
+          }),
+      )
       .catch(() => {});
 
   const exitCode = (async () => {
@@ -93,7 +102,7 @@ async function startExec(docker: Docker, containerId: string, options: ExecOptio
     for (;;) {
       const info = await exec.inspect();
       if (!info.Running) {
-        void removePidFile();
+        await removePidFile();
         return info.ExitCode ?? -1;
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
