@@ -95,6 +95,10 @@ describe("failure webhooks, webhook.on=failure, and pruning on GC_CRON", () => {
       const m = JSON.parse(await readFile(join(backups, f), "utf8"));
       expect(Date.now() - Date.parse(m.startedAt)).toBeLessThan(86400_000);
     }
-    expect(receiver.requests.some((r) => JSON.parse(r.body).event === "gc.completed")).toBe(true);
+    // The webhook is delivered in the background, after the log line.
+    const deadline = Date.now() + 15_000;
+    const gcHook = () => receiver.requests.some((r) => JSON.parse(r.body).event === "gc.completed");
+    while (!gcHook() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gcHook()).toBe(true);
   });
 });
