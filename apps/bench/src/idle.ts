@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { type AgentProcess, startAgentProcess } from "./agent-process.js";
@@ -30,6 +30,8 @@ export interface IdleResult {
   /** Spawn to "agent.started" with no labelled container: Node start-up and engine connection. */
   emptyStartSeconds: number;
   reconcileContainers: number;
+  /** 1-minute load average just before those starts: the time is sensitive to it. */
+  loadAtStarts: number;
   /** Spawn to "agent.started" (which follows the first full reconcile), median of `starts`. */
   startSecondsMedian: number;
   startSeconds: number[];
@@ -118,6 +120,7 @@ export async function measureIdle(docker: Docker, options: IdleOptions): Promise
 
     shortfall = (await growSleepers(docker, ids, options.reconcileContainers, sleepers)) ?? shortfall;
     const reconcileContainers = ids.length;
+    const loadAtStarts = loadavg()[0] ?? 0;
     const startSeconds: number[] = [];
     for (let i = 0; i < options.starts - 1; i++) startSeconds.push(await timedStart(bin));
     const follow: number[] = [];
@@ -155,6 +158,7 @@ export async function measureIdle(docker: Docker, options: IdleOptions): Promise
       sampleSeconds: options.sampleSeconds,
       emptyStartSeconds,
       reconcileContainers,
+      loadAtStarts,
       startSecondsMedian: median(startSeconds),
       startSeconds,
       followSecondsMedian: median(follow),

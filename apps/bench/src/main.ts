@@ -52,6 +52,7 @@ async function benchDataset<D extends Dataset>(
     );
     remote = await remoteFor?.(dataset);
     await warmUp(dataset);
+    const loadAtRounds = loadavg()[0] ?? 0;
     const variants = backupVariants(dataset, { bin: BIN, threads: context.threads, ...(remote ? { remote } : {}) });
     const results = await runRounds(variants, context.options.rounds, context.scratch, log);
     for (const v of results) {
@@ -66,6 +67,7 @@ async function benchDataset<D extends Dataset>(
       buildSeconds: dataset.buildSeconds,
       baselineCommand: baselineCommand(dataset),
       variants: results,
+      loadAtRounds,
     });
   } finally {
     await remote?.stop();

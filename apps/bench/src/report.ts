@@ -20,6 +20,8 @@ export interface DatasetReport {
   buildSeconds: number;
   baselineCommand: string;
   variants: VariantResult[];
+  /** 1-minute load average when its rounds began. */
+  loadAtRounds: number;
 }
 
 export interface BenchReport {
@@ -67,7 +69,7 @@ function datasetTable(dataset: DatasetReport, rounds: number): string[] {
   const lines = [
     `### ${dataset.title} (${dataset.serverVersion}), ${formatBytes(dataset.sizeBytes)} ${dataset.sizeMeaning}`,
     "",
-    `Built in ${formatSeconds(dataset.buildSeconds)}; the dump is ${formatBytes(raw)}. Baseline: \`${dataset.baselineCommand}\``,
+    `Built in ${formatSeconds(dataset.buildSeconds)}; the dump is ${formatBytes(raw)}; load average ${dataset.loadAtRounds.toFixed(2)} when the rounds began. Baseline: \`${dataset.baselineCommand}\``,
     "",
     "| run | median wall time | dump MB/s | stored | vs baseline | agent peak RSS | rounds |",
     "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -144,7 +146,7 @@ function idleLines(idle: IdleResult): string[] {
     `| agent start-up with no labelled container (Node start, engine connection) | ${formatSeconds(idle.emptyStartSeconds)} |`,
     `| idle RSS with ${idle.idleContainers} labelled containers, median / max over ${idle.sampleSeconds} s | ${formatMegabytes(idle.idleRssMedianBytes)} / ${formatMegabytes(idle.idleRssMaxBytes)} |`,
     `| idle CPU with ${idle.idleContainers} labelled containers (one core = 100 %) | ${idle.idleCpuPercent.toFixed(2)} % |`,
-    `| start to \`agent.started\` with ${idle.reconcileContainers} labelled containers (each run) | ${idle.startSeconds.map((s) => s.toFixed(2)).join(", ")} s |`,
+    `| start to \`agent.started\` with ${idle.reconcileContainers} labelled containers (each run; load average ${idle.loadAtStarts.toFixed(2)} before them) | ${idle.startSeconds.map((s) => s.toFixed(2)).join(", ")} s |`,
     `| RSS after start-up with ${idle.reconcileContainers} labelled containers | ${formatMegabytes(idle.rssAtReconcileCountBytes)} |`,
     `| one more container started → its \`job.added\` line, with ${idle.reconcileContainers} others (median of 3) | ${formatSeconds(idle.followSecondsMedian)} |`,
     `| reconcile durations the agent logs | ${logged.length > 0 ? `median ${formatSeconds(median(logged))} over ${logged.length}` : "none: the agent logs no reconcile duration"} |`,
@@ -181,8 +183,9 @@ const METHOD = `## Method
   second and utime+stime from \`/proc/<pid>/stat\`. The reconcile time is spawn to the
   \`agent.started\` line, which the agent logs after its first full reconcile, so it includes
   Node's start-up (given alone in the first line of the idle table).
-- **Caveat.** The machine is shared with other work; the load average at start and end is
-  given above, and timings taken under load are slower for every variant alike.`;
+- **Caveat.** The machine is shared with other work; the load average is given at start
+  and end and where each measurement began. Load slows every variant of a round alike, so
+  the ratios hold better than the times; the reconcile time, measured alone, moves with it.`;
 
 export function renderReport(report: BenchReport): string {
   const m = report.machine;
