@@ -6,9 +6,10 @@ set -euo pipefail
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
-# Client mode runs pg_dump and mariadb-dump beside the agent.
+# Client mode runs pg_dump, mariadb-dump and redis-cli beside the agent.
 ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1 || need_apt+=(postgresql-client)
 command -v mariadb-dump >/dev/null 2>&1 || need_apt+=(mariadb-client)
+command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
 # The status page is tested in a real headless browser.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -3,7 +3,14 @@ import { pipeline } from "node:stream/promises";
 import type { BackupSpec } from "@lb/core";
 import { DumpError, RestoreError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { databaseImage, drainDump, type MongoServer, recordingRuntime, startMongoServer } from "@lb/testing";
+import {
+  databaseImage,
+  drainDump,
+  type MongoServer,
+  mongoToolsFolder,
+  recordingRuntime,
+  startMongoServer,
+} from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveVerifier, mongodbDumper } from "../src/index.js";
@@ -21,8 +28,8 @@ describe("mongodbDumper against a MongoDB wire-protocol server", () => {
     signal: new AbortController().signal,
     logger: silentLogger,
   });
-  const dumpOf = async (s: MongoServer, spec: BackupSpec) => {
-    const dump = await mongodbDumper().dump(await context(s, spec));
+  const dumpOf = async (s: MongoServer, spec: BackupSpec, dumper = mongodbDumper()) => {
+    const dump = await dumper.dump(await context(s, spec));
     const [bytes, outcome] = await Promise.all([
       drainDump(dump),
       dump.completed.then(
@@ -69,6 +76,25 @@ describe("mongodbDumper against a MongoDB wire-protocol server", () => {
     const conn = `mongodb://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/appdb?authSource=admin`;
     const { outcome } = await dumpOf(server, mongoSpec(server, { conn, database: "" }));
     expect(outcome.ok).toBe(true);
+  });
+
+  it("dumps in client mode with the mongodump beside the agent, nothing run in the container", async () => {
+    const conn = `mongodb://${server.user}:${encodeURIComponent(server.password)}@127.0.0.1:${server.port}/appdb?authSource=admin`;
+    const before = recorded.calls.length;
+    const dumper = mongodbDumper({ toolFolder: await mongoToolsFolder() });
+    const { bytes, outcome } = await dumpOf(server, mongoSpec(server, { conn, database: "", mode: "client" }), dumper);
+    expect(outcome.ok ? "dumped" : outcome.error.message).toBe("dumped");
+    expect(recorded.calls.length).toBe(before);
+    const again = new ArchiveVerifier();
+    await pipeline(Readable.from([bytes]), again, new Writable({ write: (_c, _e, cb) => cb() }));
+    expect(again.verdict()).toMatchObject({ documents: 8500 });
+  });
+
+  it("in client mode, names a mongodump that is not installed beside the agent", async () => {
+    const dumper = mongodbDumper({ toolFolder: "/nonexistent" });
+    await expect(dumper.dump(await context(server, mongoSpec(server, { mode: "client" })))).rejects.toThrow(
+      /cannot run \/nonexistent\/mongodump: it is not installed beside the agent/,
+    );
   });
 
   it("fails with the tool's message, redacted, when the password is wrong", async () => {

@@ -78,6 +78,36 @@ describe("redisDumper against a real Redis", () => {
     expect(outcome.ok).toBe(true);
   });
 
+  it("dumps in client mode with the redis-cli beside the agent, nothing run in the container", async () => {
+    const before = recorded.calls.length;
+    const { bytes, outcome } = await dumpOf(server, redisSpec(server, { mode: "client" }));
+    expect(outcome).toEqual({
+      ok: true,
+      result: { toolVersion: expect.stringMatching(/^\d+\./), serverVersion: expect.stringMatching(/^7\./) },
+    });
+    expect(recorded.calls.length).toBe(before);
+    const { bytes: inContainer } = await dumpOf(server, redisSpec(server, { mode: "exec" }));
+    expect(bytes.length).toBe(inContainer.length);
+  });
+
+  it("picks client mode by itself when the container has no redis-cli", async () => {
+    await server.container.exec(["mv", "/usr/bin/redis-cli", "/usr/bin/redis-cli.away"]);
+    try {
+      const before = recorded.calls.length;
+      const { outcome } = await dumpOf(server, redisSpec(server, { mode: "auto" }));
+      expect(outcome.ok).toBe(true);
+      // Only the probe that found no redis-cli ran in the container.
+      expect(recorded.calls.slice(before).map((call) => call.cmd[0])).toEqual(["sh"]);
+    } finally {
+      await server.container.exec(["mv", "/usr/bin/redis-cli.away", "/usr/bin/redis-cli"]);
+    }
+  });
+
+  it("in client mode, needs backup.conn to name the server", async () => {
+    const context_ = await context(server, redisSpec(server, { mode: "client", conn: undefined }));
+    await expect(redisDumper().dump(context_)).rejects.toThrow(/backup.mode=client needs backup.conn/);
+  });
+
   it("fails with the tool's message, redacted, when the password is wrong or missing", async () => {
     const wrong = await dumpOf(
       server,

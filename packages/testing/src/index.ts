@@ -19,6 +19,7 @@ export { type RecordingRuntime, recordingRuntime } from "./fixtures/recording-ru
 export { databaseImage } from "./images/database-image.js";
 export { ensureRootfsTarball, type RootfsRecipe, STAND_IN_ROOTFS } from "./images/debian-rootfs.js";
 export { ensureCachedImage, ensureNodeBaseImage, NODE_BASE_STAND_IN, nodeBaseImageName } from "./images/node-image.js";
+export { mongoToolsFolder } from "./images/recipes/mongo.js";
 export { ensureStandInImage, type StandInEngine } from "./images/stand-in-images.js";
 export { freePort } from "./servers/free-port.js";
 export { type MariadbServer, type MariadbServerOptions, startMariadbServer } from "./servers/mariadb-server.js";

@@ -1,6 +1,6 @@
-import type { DumpContext, Dumper, DumpResult } from "@lb/core";
-import { DUMPER_CONTRACT_VERSION, DumpError } from "@lb/core";
-import { runCommand } from "../shared/run-command.js";
+import type { Dumper, DumpResult } from "@lb/core";
+import { DUMPER_CONTRACT_VERSION } from "@lb/core";
+import { chooseDumpSide } from "../shared/dump-side.js";
 import { runExecDump } from "../shared/run-exec-dump.js";
 import { chooseClient, findPostgresClients, serverMajorVersion } from "./postgres-clients.js";
 import { libpqEnvironment, postgresCredentials } from "./postgres-credentials.js";
@@ -8,15 +8,6 @@ import { restorePostgres } from "./postgres-restore.js";
 
 // pg_dump writes this as the last line of a plain-format dump, and only on success.
 const PLAIN_TRAILER = "-- PostgreSQL database dump complete";
-
-/** exec when asked, or (auto) when the container has pg_dump; client otherwise. */
-async function chooseMode(context: DumpContext): Promise<"exec" | "client"> {
-  if (context.spec.mode !== "auto") return context.spec.mode;
-  const probe = await runCommand(context.runtime, context.spec.containerId, {
-    cmd: ["sh", "-c", "command -v pg_dump"],
-  }).catch(() => undefined);
-  return probe?.exitCode === 0 || !context.spec.conn ? "exec" : "client";
-}
 
 function verifyPlainDump({ head, tail }: { head: Buffer; tail: Buffer }): DumpResult | { incomplete: string } {
   if (!tail.toString("utf8").includes(PLAIN_TRAILER)) {
@@ -50,10 +41,9 @@ export function postgresDumper(options: { clientRoot?: string } = {}): Dumper {
         `--dbname=${credentials.database}`,
       ];
       const plan = { extension: "sql", secrets: [credentials.password ?? ""], verify: verifyPlainDump };
-      if ((await chooseMode(context)) === "exec") {
+      if ((await chooseDumpSide(context, "pg_dump")) === "exec") {
         return runExecDump(context, { ...plan, tool: "pg_dump", exec: { cmd: ["pg_dump", ...args], env } });
       }
-      if (!context.spec.conn) throw new DumpError("backup.mode=client needs backup.conn to reach the server");
       const clients = await findPostgresClients(options.clientRoot);
       const client = chooseClient(
         clients,

@@ -1,12 +1,13 @@
 import type { DumpContext, Dumper, ExecOptions, RunningDump } from "@lb/core";
 import { AbortedError, createRedactor, DUMPER_CONTRACT_VERSION, DumpError } from "@lb/core";
+import { chooseDumpSide, type DumpSide } from "../shared/dump-side.js";
+import { runLocalCommand } from "../shared/local-process.js";
 import { lastLines, runCommand } from "../shared/run-command.js";
 import { runExecDump } from "../shared/run-exec-dump.js";
 import { RdbVerifier } from "./rdb-verifier.js";
 import { parseCliVersion } from "./redis-cli.js";
 import { type RedisConnection, redisCliArgs, redisCliEnv, redisConnection } from "./redis-connection.js";
 import { restoreRedis } from "./redis-restore.js";
-import { stdoutThrough } from "./stdout-through.js";
 
 export interface RedisDumperOptions {
   /**
@@ -31,11 +32,20 @@ function transferCommand(connection: RedisConnection, transfer: "stdout" | "file
   return { cmd: ["sh", "-c", THROUGH_TEMP_FILE, "sh", ...args], env };
 }
 
-async function cliVersion(context: DumpContext, redact: (text: string) => string): Promise<string | undefined> {
-  const probe = await runCommand(context.runtime, context.spec.containerId, { cmd: ["redis-cli", "--version"] });
+async function cliVersion(
+  context: DumpContext,
+  side: DumpSide,
+  redact: (text: string) => string,
+): Promise<string | undefined> {
+  const cmd = ["redis-cli", "--version"];
+  const probe =
+    side === "client"
+      ? await runLocalCommand(cmd)
+      : await runCommand(context.runtime, context.spec.containerId, { cmd });
   if (probe.exitCode !== 0) {
+    const where = side === "client" ? "beside the agent" : `in container ${context.container.name}`;
     throw new DumpError(
-      `redis-cli is not usable in container ${context.container.name} (exit code ${probe.exitCode}): ${redact(lastLines(probe.stderr)) || "no output"}`,
+      `redis-cli is not usable ${where} (exit code ${probe.exitCode}): ${redact(lastLines(probe.stderr)) || "no output"}`,
       { exitCode: probe.exitCode, stderr: redact(probe.stderr) },
     );
   }
@@ -56,10 +66,11 @@ function withPasswordHint(running: RunningDump): RunningDump {
 }
 
 /**
- * Redis, dumped by the `redis-cli` inside the database container: `redis-cli --rdb`
- * asks the server for a snapshot over the replication protocol, so the server keeps
- * serving and nothing is written to its data folder. Output is an RDB file, the
- * format the server itself loads at start.
+ * Redis, dumped by `redis-cli --rdb`, which asks the server for a snapshot over the
+ * replication protocol, so the server keeps serving and nothing is written to its data
+ * folder. The `redis-cli` inside the database container runs it; in client mode (asked
+ * for, or the container has none and `backup.conn` is set) the one beside the agent.
+ * Output is an RDB file, the format the server itself loads at start.
  */
 export function redisDumper(options: RedisDumperOptions = {}): Dumper {
   return {
@@ -68,27 +79,30 @@ export function redisDumper(options: RedisDumperOptions = {}): Dumper {
     async dump(context) {
       if (context.signal.aborted) throw new AbortedError("redis-cli was not started: the run was aborted");
       const connection = redisConnection(context.spec, context.container.env);
+      const side = await chooseDumpSide(context, "redis-cli");
+      if (side === "client" && !connection.host) {
+        throw new DumpError("backup.conn must name the server's host for backup.mode=client, e.g. redis://db:6379");
+      }
       const secrets = [connection.password ?? "", context.container.env.REDISCLI_AUTH ?? ""];
-      const toolVersion = await cliVersion(context, createRedactor(secrets));
+      const toolVersion = await cliVersion(context, side, createRedactor(secrets));
       const major = Number(toolVersion?.split(".")[0] ?? 0);
       const transfer =
         options.transfer && options.transfer !== "auto" ? options.transfer : major >= 7 ? "stdout" : "file";
 
       const verifier = new RdbVerifier();
-      const running = await runExecDump(
-        { ...context, runtime: stdoutThrough(context.runtime, verifier) },
-        {
-          tool: "redis-cli --rdb",
-          extension: "rdb",
-          secrets,
-          exec: transferCommand(connection, transfer),
-          verify() {
-            const verdict = verifier.verdict();
-            if ("incomplete" in verdict) return verdict;
-            return { toolVersion, serverVersion: verdict.redisVersion };
-          },
+      const running = await runExecDump(context, {
+        tool: side === "client" ? "redis-cli --rdb (client mode)" : "redis-cli --rdb",
+        extension: "rdb",
+        secrets,
+        exec: transferCommand(connection, transfer),
+        local: side === "client",
+        through: verifier,
+        verify() {
+          const verdict = verifier.verdict();
+          if ("incomplete" in verdict) return verdict;
+          return { toolVersion, serverVersion: verdict.redisVersion };
         },
-      );
+      });
       return connection.password ? running : withPasswordHint(running);
     },
     restore: restoreRedis,

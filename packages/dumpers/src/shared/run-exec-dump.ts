@@ -1,3 +1,4 @@
+import type { Transform } from "node:stream";
 import type { DumpContext, DumpResult, ExecOptions, RunningDump } from "@lb/core";
 import { AbortedError, BoundedCapture, createRedactor, DumpError } from "@lb/core";
 import { spawnLocal } from "./local-process.js";
@@ -11,6 +12,8 @@ export interface ExecDumpPlan {
   /** Client mode: run the tool here instead of inside the container (see `spawnLocal`). */
   local?: boolean;
   extension: string;
+  /** The tool's output flows through this first: a check of the format as the bytes pass. */
+  through?: Transform;
   /** Secrets to strip from stderr before it is reported. */
   secrets: string[];
   /**
@@ -35,8 +38,10 @@ export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Pro
   proc.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
 
   const window = new HeadTailWindow(4096);
-  proc.stdout.pipe(window);
-  proc.stdout.on("error", (error) => window.destroy(error));
+  const output = plan.through ? proc.stdout.pipe(plan.through) : proc.stdout;
+  if (plan.through) proc.stdout.on("error", (error) => plan.through?.destroy(error));
+  output.pipe(window);
+  output.on("error", (error) => window.destroy(error));
 
   let aborted = false;
   const abort = async () => {

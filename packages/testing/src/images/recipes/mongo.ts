@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ensureGoTools, type GoToolSet } from "../go-tools.js";
 import { STAND_IN_ASSETS, type StandInRecipe } from "./recipe.js";
 
@@ -54,3 +54,12 @@ export const mongoRecipe: StandInRecipe = {
     'CMD ["mongod"]',
   ],
 };
+
+/**
+ * The folder holding mongodump and mongorestore built for this machine (built on first
+ * use, then cached): the client-mode tools "beside the agent" in tests.
+ */
+export async function mongoToolsFolder(): Promise<string> {
+  const tools = await ensureGoTools(MONGO_TOOLS);
+  return dirname(tools.mongodump!);
+}
