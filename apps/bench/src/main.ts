@@ -40,6 +40,7 @@ interface Context {
 /** Builds one dataset, times every variant on it, and removes it again. */
 async function benchDataset<D extends Dataset>(
   context: Context,
+  rounds: number,
   build: () => Promise<D>,
   remoteFor?: (dataset: D) => Promise<RemoteTarget | undefined>,
 ): Promise<void> {
@@ -54,7 +55,7 @@ async function benchDataset<D extends Dataset>(
     await warmUp(dataset);
     const loadAtRounds = loadavg()[0] ?? 0;
     const variants = backupVariants(dataset, { bin: BIN, threads: context.threads, ...(remote ? { remote } : {}) });
-    const results = await runRounds(variants, context.options.rounds, context.scratch, log);
+    const results = await runRounds(variants, rounds, context.scratch, log);
     for (const v of results) {
       if (v.runs.length === 0)
         context.report.notMeasured.push(`${dataset.title}, ${v.title}: ${v.failure ?? "no run"}`);
@@ -67,6 +68,7 @@ async function benchDataset<D extends Dataset>(
       buildSeconds: dataset.buildSeconds,
       baselineCommand: baselineCommand(dataset),
       variants: results,
+      rounds,
       loadAtRounds,
     });
   } finally {
@@ -84,12 +86,14 @@ async function section(report: BenchReport, name: string, run: () => Promise<voi
   }
 }
 
-async function benchBackups(context: Context): Promise<void> {
-  const { docker, options, report } = context;
+/** PostgreSQL of `sizeBytes`, backed up to local disk and to MinIO. */
+async function benchPostgres(context: Context, sizeBytes: number, rounds: number): Promise<void> {
+  const { docker, report } = context;
   await section(report, "PostgreSQL", () =>
     benchDataset(
       context,
-      () => buildPostgresDataset(docker, options.sizeBytes, log),
+      rounds,
+      () => buildPostgresDataset(docker, sizeBytes, log),
       async (dataset) => {
         const prepared = await prepareRemoteTarget(docker, dataset);
         if ("reason" in prepared) {
@@ -100,12 +104,19 @@ async function benchBackups(context: Context): Promise<void> {
       },
     ),
   );
+}
+
+async function benchBackups(context: Context): Promise<void> {
+  const { docker, options, report } = context;
+  await benchPostgres(context, options.sizeBytes, options.rounds);
+  if (options.largeSizeBytes > 0) await benchPostgres(context, options.largeSizeBytes, options.largeRounds);
+  else report.notMeasured.push("A larger PostgreSQL database: not asked for (--large-size 4g adds one).");
   if (options.otherSizeBytes > 0) {
     await section(report, "MariaDB", () =>
-      benchDataset(context, () => buildMariadbDataset(docker, options.otherSizeBytes, log)),
+      benchDataset(context, options.rounds, () => buildMariadbDataset(docker, options.otherSizeBytes, log)),
     );
     await section(report, "Redis", () =>
-      benchDataset(context, () => buildRedisDataset(docker, options.otherSizeBytes, log)),
+      benchDataset(context, options.rounds, () => buildRedisDataset(docker, options.otherSizeBytes, log)),
     );
     report.notMeasured.push("MariaDB and Redis to MinIO: only the PostgreSQL dataset is backed up to S3.");
   } else {

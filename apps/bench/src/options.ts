@@ -5,6 +5,9 @@ export interface BenchOptions {
   /** Target size of the PostgreSQL database on disk. */
   sizeBytes: number;
   sizeText: string;
+  /** A second, larger PostgreSQL database, to show that memory stays flat; 0 skips it. */
+  largeSizeBytes: number;
+  largeRounds: number;
   /** Target size of the MariaDB and Redis datasets; 0 skips them. */
   otherSizeBytes: number;
   rounds: number;
@@ -21,6 +24,9 @@ export const USAGE = `Usage: pnpm bench [-- options]
 
   --size SIZE               PostgreSQL database size on disk: 64m (quick), 1g (default), 4g
   --rounds N                timed rounds, alternating baseline and agent (default 3)
+  --large-size SIZE         also a second PostgreSQL database of this size (e.g. 4g), to show
+                            that the agent's memory does not grow with the database
+  --large-rounds N          rounds on the large database (default 1)
   --other-size SIZE         MariaDB and Redis dataset size (default: --size, at most 256m); 0 skips them
   --no-backups              skip the datasets and backups (idle and reconcile only)
   --no-idle                 skip the idle and reconcile measurements
@@ -50,6 +56,8 @@ export function parseBenchOptions(argv: string[], defaultOut: string): BenchOpti
     options: {
       size: { type: "string", default: "1g" },
       rounds: { type: "string" },
+      "large-size": { type: "string" },
+      "large-rounds": { type: "string" },
       "other-size": { type: "string" },
       "no-backups": { type: "boolean" },
       "no-idle": { type: "boolean" },
@@ -62,6 +70,11 @@ export function parseBenchOptions(argv: string[], defaultOut: string): BenchOpti
   });
   if (values.help) return "help";
   const sizeBytes = size(values.size, "size");
+  const large = values["large-size"];
+  const largeSizeBytes = large === undefined || large === "0" ? 0 : size(large, "large-size");
+  if (largeSizeBytes > 0 && largeSizeBytes <= sizeBytes) {
+    throw new Error(`--large-size must be larger than --size (${values.size}), got "${large}"`);
+  }
   const other = values["other-size"];
   const otherSizeBytes =
     other === undefined ? Math.min(sizeBytes, 256 * 2 ** 20) : other === "0" ? 0 : size(other, "other-size");
@@ -70,6 +83,8 @@ export function parseBenchOptions(argv: string[], defaultOut: string): BenchOpti
     sizeText: values.size,
     otherSizeBytes,
     rounds: positiveInteger(values.rounds, "rounds", 3),
+    largeSizeBytes,
+    largeRounds: positiveInteger(values["large-rounds"], "large-rounds", 1),
     backups: values["no-backups"] !== true,
     idle: values["no-idle"] !== true,
     idleContainers: positiveInteger(values["idle-containers"], "idle-containers", 200),
