@@ -1,8 +1,5 @@
 import { errorMessage } from "@lb/core";
 import { main } from "./cli.js";
-import { keepYoungGenerationSmall } from "./young-generation.js";
-
-keepYoungGenerationSmall();
 
 // Parallel gzip runs on libuv's thread pool, sized once at its first use: room for the
 // compression threads plus the file system's own work.

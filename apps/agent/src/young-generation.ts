@@ -8,7 +8,8 @@ import { setFlagsFromString } from "node:v8";
  * dead buffers wait in between. Measured on a 240 MiB PostgreSQL dump: peak RSS 110 MB
  * to local disk and 165 MB to S3 with growth, 81 MB and 123 MB without, at the same speed
  * (`pnpm bench` reports both against the baseline). V8 reads this flag each time it
- * considers growing, so setting it at start-up takes effect.
+ * considers growing, so setting it at run time works, but only before anything has made
+ * the young generation grow: the bin calls this before loading any other module.
  */
 export function keepYoungGenerationSmall(): void {
   setFlagsFromString("--semi-space-growth-factor=1");

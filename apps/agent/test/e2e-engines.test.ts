@@ -5,6 +5,7 @@ import {
   databaseImage,
   type MariadbServer,
   type MongoServer,
+  mongoToolsFolder,
   type RedisServer,
   runContainer,
   startMariadbServer,
@@ -35,11 +36,19 @@ describe("every engine, end to end through the agent: scheduled backup, then res
   let redis: RedisServer;
   let mongo: MongoServer;
   let volume: TestContainer;
+  // Labelled containers without a server: their dumps run in client mode, beside the agent.
+  let redisClient: TestContainer;
+  let mongoClient: TestContainer;
   const cleanup: Array<() => Promise<void>> = [];
 
   beforeAll(async () => {
     const { docker, dockerHost } = testEngine();
-    env = { DOCKER_HOST: dockerHost, LOCAL_BACKUP_PATH: await mkdtemp(join(tmpdir(), "lb-engines-")) };
+    env = {
+      DOCKER_HOST: dockerHost,
+      LOCAL_BACKUP_PATH: await mkdtemp(join(tmpdir(), "lb-engines-")),
+      // mongodump for client mode, as an image built on the agent's would have it.
+      PATH: `${await mongoToolsFolder()}:${process.env.PATH ?? ""}`,
+    };
     [mariadb, redis, mongo] = await Promise.all([
       startMariadbServer(docker, {
         name: `lb-e2e-maria-${tag}`,
@@ -62,11 +71,31 @@ describe("every engine, end to end through the agent: scheduled backup, then res
       cmd: ["sh", "-c", "mkdir -p /data/sub && exec sleep infinity"],
       labels: scheduled("volume", { "backup.path": "/data" }),
     });
+    const sidecar = async (name: string, labels: Record<string, string>, containerEnv: Record<string, string>) =>
+      runContainer(docker, {
+        image: await databaseImage(docker, "postgres"),
+        name,
+        cmd: ["sleep", "infinity"],
+        env: containerEnv,
+        labels: { ...labels, "backup.mode": "client" },
+      });
+    redisClient = await sidecar(
+      `lb-e2e-redis-client-${tag}`,
+      scheduled("redis", { "backup.conn": `redis://127.0.0.1:${redis.port}/0` }),
+      { REDIS_PASSWORD: redis.password ?? "" },
+    );
+    mongoClient = await sidecar(
+      `lb-e2e-mongo-client-${tag}`,
+      scheduled("mongodb", { "backup.conn": `mongodb://127.0.0.1:${mongo.port}/appdb` }),
+      { MONGO_INITDB_ROOT_USERNAME: mongo.user, MONGO_INITDB_ROOT_PASSWORD: mongo.password },
+    );
     cleanup.push(
       () => mariadb.container.remove(),
       () => redis.container.remove(),
       () => mongo.container.remove(),
       () => volume.remove(),
+      () => redisClient.remove(),
+      () => mongoClient.remove(),
     );
     await mariadb.appSql(
       "create table sales (id int primary key, name varchar(64), amount decimal(10,2)); " +
@@ -83,7 +112,8 @@ describe("every engine, end to end through the agent: scheduled backup, then res
   });
 
   it("backs up each engine on its schedule", { timeout: 180_000 }, async () => {
-    for (const container of [mariadb.container.name, redis.container.name, mongo.container.name, volume.name]) {
+    const containers = [mariadb.container, redis.container, mongo.container, volume, redisClient, mongoClient];
+    for (const { name: container } of containers) {
       await agent
         .waitForLine((l) => l.event === "backup.succeeded" && l.container === container, 120_000)
         .catch(() => {
@@ -105,7 +135,7 @@ describe("every engine, end to end through the agent: scheduled backup, then res
     expect(await fresh.sql(MARIADB_CHECKSUM, "appdb")).toBe(await mariadb.sql(MARIADB_CHECKSUM, "appdb"));
   });
 
-  it("restores Redis into a fresh server", async () => {
+  it("restores Redis into a fresh server, from the backup made in client mode", async () => {
     // Labelled too (never due), so the restore knows the port it listens on.
     const fresh = await startRedisServer(testEngine().docker, {
       name: `lb-e2e-redis-copy-${tag}`,
@@ -115,13 +145,13 @@ describe("every engine, end to end through the agent: scheduled backup, then res
       }),
     });
     cleanup.push(() => fresh.container.remove());
-    const result = await runCli(["restore", redis.container.name, "--into", fresh.container.name], env);
+    const result = await runCli(["restore", redisClient.name, "--into", fresh.container.name], env);
     expect(result.stderr).toBe(`restoring ${result.stderr.split(" ")[1]} into ${fresh.container.name}\n`);
     expect(result.code).toBe(0);
     expect(await fresh.fingerprint()).toBe(await redis.fingerprint());
   });
 
-  it("restores MongoDB into a fresh server", async () => {
+  it("restores MongoDB into a fresh server, from the backup made in client mode", async () => {
     const fresh = await startMongoServer(testEngine().docker, {
       name: `lb-e2e-mongo-copy-${tag}`,
       labels: ({ port }) => ({
@@ -130,7 +160,7 @@ describe("every engine, end to end through the agent: scheduled backup, then res
       }),
     });
     cleanup.push(() => fresh.container.remove());
-    const result = await runCli(["restore", mongo.container.name, "--into", fresh.container.name], env);
+    const result = await runCli(["restore", mongoClient.name, "--into", fresh.container.name], env);
     expect(result.stderr).not.toContain("failed");
     expect(result.code).toBe(0);
     expect(await fresh.fingerprint("appdb")).toBe(await mongo.fingerprint("appdb"));

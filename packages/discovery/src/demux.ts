@@ -34,7 +34,8 @@ export function createDemuxer(): { input: Writable; stdout: PassThrough; stderr:
     write(chunk: Buffer, _encoding, callback) {
       let data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       pending = Buffer.alloc(0);
-      const waits: Promise<void>[] = [];
+      // Readers that asked to slow down; each is waited for once, however many frames it took.
+      const full = new Set<PassThrough>();
       while (data.length > 0) {
         if (frameLeft === 0) {
           if (data.length < HEADER) {
@@ -48,12 +49,12 @@ export function createDemuxer(): { input: Writable; stdout: PassThrough; stderr:
         }
         const take = Math.min(frameLeft, data.length);
         const target = route();
-        if (target && !target.destroyed && !target.write(data.subarray(0, take))) waits.push(drained(target));
+        if (target && !target.destroyed && !target.write(data.subarray(0, take))) full.add(target);
         frameLeft -= take;
         data = data.subarray(take);
       }
-      if (waits.length === 0) callback();
-      else Promise.all(waits).then(() => callback());
+      if (full.size === 0) callback();
+      else Promise.all([...full].map(drained)).then(() => callback());
     },
     final(callback) {
       stdout.end();

@@ -16,6 +16,12 @@ export function parseEnvList(entries: string[] | undefined): Record<string, stri
   return env;
 }
 
+/** Entrypoint and Cmd come as a list, a single string, or null, depending on the engine's version. */
+function asList(value: string | string[] | null | undefined): string[] {
+  if (value === null || value === undefined) return [];
+  return typeof value === "string" ? [value] : value;
+}
+
 /**
  * The Docker engine as a `ContainerRuntime`. Exec'd processes are wrapped in a shell
  * that records their pid inside the container, because the engine has no call to
@@ -32,6 +38,7 @@ export function createDockerRuntime(docker: Docker): ContainerRuntime {
           image: info.Config.Image,
           labels: info.Config.Labels ?? {},
           env: parseEnvList(info.Config.Env),
+          command: [...asList(info.Config.Entrypoint), ...asList(info.Config.Cmd)],
           running: info.State.Running,
         } satisfies ContainerInfo;
       } catch (error) {

@@ -29,11 +29,12 @@ describe("Docker runtime", () => {
     await container?.remove();
   });
 
-  it("inspects name, labels and environment", async () => {
+  it("inspects name, labels, environment and command", async () => {
     const info = await runtime().inspect(container.id);
     expect(info.name).toBe(container.name);
     expect(info.labels["backup.type"]).toBe("volume");
     expect(info.env.FROM_CONTAINER).toBe("configured");
+    expect(info.command?.slice(-2)).toEqual(["sleep", "infinity"]);
     expect(info.running).toBe(true);
   });
 

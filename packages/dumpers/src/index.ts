@@ -6,7 +6,7 @@ export { mysqlDumper } from "./mysql/mysql-dumper.js";
 export { type PostgresCredentials, postgresCredentials } from "./postgres/postgres-credentials.js";
 export { postgresDumper } from "./postgres/postgres-dumper.js";
 export { type RdbVerdict, RdbVerifier } from "./redis/rdb-verifier.js";
-export { type RedisConnection, redisConnection } from "./redis/redis-connection.js";
+export { type RedisConnection, redisConnection, requirepassIn } from "./redis/redis-connection.js";
 export { type RedisDumperOptions, redisDumper } from "./redis/redis-dumper.js";
 export { type CommandResult, lastLines, runCommand } from "./shared/run-command.js";
 export { type ExecDumpPlan, runExecDump } from "./shared/run-exec-dump.js";

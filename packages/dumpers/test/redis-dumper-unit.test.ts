@@ -2,7 +2,7 @@ import { PassThrough, Readable } from "node:stream";
 import type { BackupSpec, ContainerInfo, ContainerRuntime, ExecOptions, ExecProcess } from "@lb/core";
 import { DumpError, RestoreError, silentLogger } from "@lb/core";
 import { describe, expect, it } from "vitest";
-import { redisConnection, redisDumper } from "../src/index.js";
+import { redisConnection, redisDumper, requirepassIn } from "../src/index.js";
 import { CRC64_JONES, crc64 } from "../src/redis/crc64.js";
 import { redisConfigString, temporaryServerConfig } from "../src/redis/redis-restore.js";
 
@@ -89,8 +89,31 @@ describe("redisConnection", () => {
     expect(redisConnection(spec(), { REDIS_PASSWORD: SECRET }).password).toBe(SECRET);
   });
 
+  it("falls back to --requirepass in the container's command, after the environment", () => {
+    const command = ["docker-entrypoint.sh", "redis-server", "--appendonly", "yes", "--requirepass", SECRET];
+    expect(redisConnection(spec(), {}, command).password).toBe(SECRET);
+    expect(redisConnection(spec(), { REDIS_PASSWORD: "from-env" }, command).password).toBe("from-env");
+    expect(redisConnection(spec({ conn: "redis://:from-conn@db:6379" }), {}, command).password).toBe("from-conn");
+  });
+
   it("rejects a URI of another scheme", () => {
     expect(() => redisConnection(spec({ conn: "postgres://x@y/z" }), {})).toThrow(/redis:\/\/ or rediss:\/\//);
+  });
+});
+
+describe("requirepassIn", () => {
+  it("reads separate arguments and shell strings, quoted or not", () => {
+    expect(requirepassIn(["redis-server", "--requirepass", "pw1"])).toBe("pw1");
+    expect(requirepassIn(["sh", "-c", "redis-server --requirepass 'pw 2' --port 6379"])).toBe("pw 2");
+    expect(requirepassIn(["sh", "-c", 'exec redis-server --requirepass "pw3"'])).toBe("pw3");
+    expect(requirepassIn(["sh", "-c", "redis-server --requirepass pw4"])).toBe("pw4");
+  });
+
+  it("skips what it cannot know: a shell variable, a missing value, no command", () => {
+    expect(requirepassIn(["sh", "-c", 'redis-server --requirepass "$REDIS_PASSWORD"'])).toBeUndefined();
+    expect(requirepassIn(["redis-server", "--requirepass"])).toBeUndefined();
+    expect(requirepassIn(["redis-server", "--port", "6379"])).toBeUndefined();
+    expect(requirepassIn(undefined)).toBeUndefined();
   });
 });
 

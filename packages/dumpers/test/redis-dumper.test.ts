@@ -69,6 +69,20 @@ describe("redisDumper against a real Redis", () => {
     }
   });
 
+  it("reads the password from --requirepass in the container's command, as the official image takes it", async () => {
+    const official = await startRedisServer(testEngine().docker, { passwordInEnv: false });
+    try {
+      const container = await recorded.runtime.inspect(official.container.id);
+      expect(container.command).toContain("--requirepass");
+      expect(container.env.REDIS_PASSWORD).toBeUndefined();
+      const { outcome } = await dumpOf(official, redisSpec(official));
+      expect(outcome.ok).toBe(true);
+      for (const call of recorded.calls) expect(call.cmd.join(" ")).not.toContain(official.password);
+    } finally {
+      await official.container.remove();
+    }
+  });
+
   it("dumps as an ACL user named in backup.conn", async () => {
     await server.cli(["ACL", "SETUSER", "backup", "on", ">backup-pw", "~*", "&*", "+@all"]);
     const { outcome } = await dumpOf(
@@ -119,7 +133,7 @@ describe("redisDumper against a real Redis", () => {
     expect(error.message).toMatch(/redis-cli --rdb exited with code 1: .*WRONGPASS/);
     expect(error.message + error.stderr).not.toContain("not-the-password");
 
-    const none = await startRedisServer(testEngine().docker, { passwordInEnv: false });
+    const none = await startRedisServer(testEngine().docker, { passwordHidden: true });
     try {
       const { outcome } = await dumpOf(none, redisSpec(none));
       expect(String((outcome as { error: Error }).error.message)).toMatch(

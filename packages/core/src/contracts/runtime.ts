@@ -9,6 +9,11 @@ export interface ContainerInfo {
   labels: Record<string, string>;
   /** The container's configured environment, parsed from `KEY=value` entries. */
   env: Record<string, string>;
+  /**
+   * The configured entrypoint followed by the command, as the engine would start them,
+   * when the runtime knows them. A dumper may read options there (Redis's `--requirepass`).
+   */
+  command?: string[];
   running: boolean;
 }
 

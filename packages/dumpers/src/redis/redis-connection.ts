@@ -12,14 +12,39 @@ export interface RedisConnection {
 }
 
 /**
- * Where and as whom to connect: `backup.conn` (`redis://[user][:password]@host[:port]`,
- * or `rediss://` for TLS) when set, with the password falling back to the container's
- * `REDIS_PASSWORD` (the Bitnami image's variable, and the usual compose idiom
- * `command: redis-server --requirepass $REDIS_PASSWORD`). A `REDISCLI_AUTH` in the
- * container's own environment reaches `redis-cli` without any help.
+ * The value of `--requirepass` in a container's command: separate arguments as in
+ * `command: redis-server --requirepass s3cret` (compose has already put in any
+ * `${VAR}`), or inside one shell string. A value still naming a shell variable is
+ * unknown here, and skipped.
  */
-export function redisConnection(spec: BackupSpec, containerEnv: Record<string, string>): RedisConnection {
-  const envPassword = containerEnv.REDIS_PASSWORD || containerEnv.REDISCLI_AUTH || undefined;
+export function requirepassIn(command: readonly string[] | undefined): string | undefined {
+  if (!command) return undefined;
+  for (let i = 0; i < command.length; i++) {
+    const arg = command[i]!;
+    let value: string | undefined;
+    if (arg === "--requirepass") value = command[i + 1];
+    else if (arg.includes("--requirepass ")) {
+      const match = /--requirepass\s+(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(arg);
+      value = match?.[1] ?? match?.[2] ?? match?.[3];
+    }
+    if (value && !value.includes("$")) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Where and as whom to connect: `backup.conn` (`redis://[user][:password]@host[:port]`,
+ * or `rediss://` for TLS) when set. Its password falls back to the container's
+ * `REDIS_PASSWORD` (the Bitnami image's variable) or `REDISCLI_AUTH`, then to the
+ * `--requirepass` in the container's command, which is how the official image is given one.
+ */
+export function redisConnection(
+  spec: BackupSpec,
+  containerEnv: Record<string, string>,
+  containerCommand?: readonly string[],
+): RedisConnection {
+  const envPassword =
+    containerEnv.REDIS_PASSWORD || containerEnv.REDISCLI_AUTH || requirepassIn(containerCommand) || undefined;
   const fromEnv: RedisConnection = {
     host: undefined,
     port: undefined,

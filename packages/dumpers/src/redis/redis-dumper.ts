@@ -78,7 +78,7 @@ export function redisDumper(options: RedisDumperOptions = {}): Dumper {
     engine: "redis",
     async dump(context) {
       if (context.signal.aborted) throw new AbortedError("redis-cli was not started: the run was aborted");
-      const connection = redisConnection(context.spec, context.container.env);
+      const connection = redisConnection(context.spec, context.container.env, context.container.command);
       const side = await chooseDumpSide(context, "redis-cli");
       if (side === "client" && !connection.host) {
         throw new DumpError("backup.conn must name the server's host for backup.mode=client, e.g. redis://db:6379");

@@ -250,7 +250,7 @@ async function replicate(context: RestoreContext, target: RedisCli, source: Temp
  * that holds keys is refused unless `force`; with `force` every database is replaced.
  */
 export async function restoreRedis(context: RestoreContext): Promise<void> {
-  const connection = redisConnection(context.spec, context.container.env);
+  const connection = redisConnection(context.spec, context.container.env, context.container.command);
   const redact = createRedactor([connection.password, context.container.env.REDISCLI_AUTH]);
   const name = context.container.name;
   const target = redisCli(context.runtime, context.spec.containerId, connection, redact);

@@ -83,6 +83,11 @@ export interface RedisServerOptions {
    * dumper reads (default true). The server itself only reads `--requirepass`.
    */
   passwordInEnv?: boolean;
+  /**
+   * Hand the password to redis-server through a shell variable the agent does not read,
+   * so neither the environment it knows nor the command shows it (as with a config file).
+   */
+  passwordHidden?: boolean;
   /** Extra `redis-server` options, e.g. `["--appendonly", "yes"]`. */
   serverArgs?: string[];
 }
@@ -98,10 +103,14 @@ export async function startRedisServer(docker: Docker, options: RedisServerOptio
   const password =
     options.password === false ? undefined : (options.password ?? `pw-${randomBytes(12).toString("hex")}`);
   const labels = typeof options.labels === "function" ? options.labels({ port, password }) : options.labels;
-  const cmd = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--repl-diskless-sync-delay", "0"];
-  if (password) cmd.push("--requirepass", password);
+  const serverCmd = ["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--repl-diskless-sync-delay", "0"];
   const env: Record<string, string> = {};
-  if (password && options.passwordInEnv !== false) env.REDIS_PASSWORD = password;
+  if (password && options.passwordInEnv !== false && !options.passwordHidden) env.REDIS_PASSWORD = password;
+  let cmd = [...serverCmd, ...(password && !options.passwordHidden ? ["--requirepass", password] : [])];
+  if (password && options.passwordHidden) {
+    env.LB_TEST_HIDDEN = password;
+    cmd = ["sh", "-c", 'exec "$@" --requirepass "$LB_TEST_HIDDEN"', "sh", ...serverCmd];
+  }
   const container = await runContainer(docker, {
     image: await databaseImage(docker, "redis"),
     name: options.name ?? `lb-test-redis-${randomBytes(4).toString("hex")}`,
