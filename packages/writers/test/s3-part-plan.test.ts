@@ -5,20 +5,21 @@ const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 
 describe("S3 part plan", () => {
-  it("uses 16 MiB parts, one at a time, when nothing is known", () => {
+  it("uses 8 MiB parts, one at a time, when nothing is known", () => {
     expect(planParts()).toEqual({
-      partSize: 16 * MIB,
+      partSize: 8 * MIB,
       maxParts: 10_000,
-      limitBytes: 160_000 * MIB,
+      limitBytes: 80_000 * MIB,
       queueSize: 1,
       source: "default",
     });
   });
 
-  it("never chooses parts under 8 MiB, and sends those two at a time", () => {
+  it("never chooses parts under 8 MiB, and sends every part one at a time", () => {
     for (const expectedBytes of [0, 1, 100 * MIB, 19 * GIB]) {
-      expect(planParts({ expectedBytes })).toMatchObject({ partSize: 8 * MIB, queueSize: 2 });
+      expect(planParts({ expectedBytes })).toMatchObject({ partSize: 8 * MIB, queueSize: 1 });
     }
+    expect(planParts({ expectedBytes: 500 * GIB }).queueSize).toBe(1);
   });
 
   it("leaves room for a stream four times the expected size, in whole MiB", () => {

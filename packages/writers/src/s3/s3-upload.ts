@@ -26,7 +26,7 @@ export interface UploadJob {
 
 /**
  * Streams `job.body` into one object through lib-storage's Upload: the body is read only
- * as fast as parts go out, `plan.queueSize` parts at a time, each exactly `plan.partSize`
+ * as fast as parts go out, `plan.queueSize` at a time, each exactly `plan.partSize`
  * bytes but the last. On any failure, including an abort, the multipart upload is
  * aborted before this rejects, so the bucket holds the whole object or nothing.
  * Resolves with the number of bytes stored.
@@ -42,15 +42,20 @@ export async function uploadStream(ctx: S3Context, job: UploadJob, scope: ErrorS
   // The first thing that went wrong on our side of the upload: the body, the size limit, an abort.
   let streamError: unknown;
   async function* counted(): AsyncGenerator<Buffer> {
+    // An error thrown in at the yield is lib-storage tearing the source down after its
+    // own failure (Node's AbortError): that failure, not this echo of it, is the reason.
+    let yielding = false;
     try {
       for await (const chunk of job.body) {
         const buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
         bytes += buffer.length;
         if (bytes > job.plan.limitBytes) throw job.tooLarge(bytes);
+        yielding = true;
         yield buffer;
+        yielding = false;
       }
     } catch (error) {
-      streamError ??= error;
+      if (!yielding) streamError ??= error;
       throw error;
     }
   }
