@@ -169,6 +169,9 @@ export async function measureIdle(docker: Docker, options: IdleOptions): Promise
     };
   } finally {
     log(`removing ${ids.length} labelled containers…`);
-    await removeAll();
+    // What was measured stays measured when the engine fails to remove them.
+    await removeAll().catch((error: unknown) => {
+      log(`could not remove every labelled container: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 }

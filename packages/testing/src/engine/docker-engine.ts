@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -108,9 +108,28 @@ export async function startPrivateDockerEngine(): Promise<PrivateDockerEngine> {
     restart: launch,
     async stop() {
       await stopProcess(child, 30_000);
+      await unmountLeftovers(dir);
       await rm(dir, { recursive: true, force: true }).catch(() => {});
     },
   };
+}
+
+/**
+ * Container file systems dockerd left mounted under `dir` (it was killed before it had
+ * stopped every container): unmounted lazily, deepest first, so that the folder and its
+ * gigabytes of layers can be removed instead of piling up in /tmp.
+ */
+async function unmountLeftovers(dir: string): Promise<void> {
+  const table = await readFile("/proc/mounts", "utf8").catch(() => "");
+  const points = table
+    .split("\n")
+    .map((line) => line.split(" ")[1] ?? "")
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
+    .sort()
+    .reverse();
+  for (const point of points) {
+    await new Promise<void>((resolve) => execFile("umount", ["-l", point], () => resolve()));
+  }
 }
 
 function findDockerd(): string {
