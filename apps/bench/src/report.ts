@@ -224,7 +224,7 @@ export function renderReport(report: BenchReport): string {
     `- CPU: ${m.cpu}, ${m.cores} cores; memory ${formatBytes(m.memoryBytes)}`,
     `- OS: ${m.os}, kernel ${m.kernel}`,
     `- Node ${m.node}; ${m.engine}; ${m.gzip}`,
-    `- Servers: ${report.datasets.map((d) => d.serverVersion).join(", ") || "–"}`,
+    `- Servers: ${[...new Set(report.datasets.map((d) => d.serverVersion))].join(", ") || "–"}`,
     `- Load average (1 min): ${m.loadAtStart.toFixed(2)} at start, ${report.loadAtEnd.toFixed(2)} at end`,
     "",
     "## Targets",
