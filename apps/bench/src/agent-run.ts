@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { collectChildOutput } from "@lb/testing";
 import { type Measurement, tail } from "./measurement.js";
 import { watchPeakRss } from "./peak-rss.js";
 
@@ -58,14 +59,7 @@ export function runAgentBackup(options: AgentBackupOptions): Promise<Measurement
       stdio: ["ignore", "pipe", "pipe"],
     });
     const peak = watchPeakRss(child.pid ?? 0);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-8000);
-    });
+    const output = collectChildOutput(child);
     child.on("error", (error) => {
       peak.stop();
       reject(error);
@@ -74,7 +68,7 @@ export function runAgentBackup(options: AgentBackupOptions): Promise<Measurement
       const seconds = (performance.now() - started) / 1000;
       const peakRssBytes = peak.stop();
       if (code !== 0) {
-        reject(new Error(`label-backup backup exited ${code ?? signal}: ${tail(stderr, 4)}`));
+        reject(new Error(`label-backup backup exited ${code ?? signal}: ${tail(output.stderr(), 4)}`));
         return;
       }
       // Remote runs leave no manifest here: their sizes come from the command's summary.
@@ -83,8 +77,8 @@ export function runAgentBackup(options: AgentBackupOptions): Promise<Measurement
           resolve({
             seconds,
             peakRssBytes,
-            rawBytes: sizes?.rawBytes ?? summaryBytes(stdout, "dumped"),
-            storedBytes: sizes?.storedBytes ?? summaryBytes(stdout, "stored") ?? Number.NaN,
+            rawBytes: sizes?.rawBytes ?? summaryBytes(output.stdout(), "dumped"),
+            storedBytes: sizes?.storedBytes ?? summaryBytes(output.stdout(), "stored") ?? Number.NaN,
           }),
         reject,
       );

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
+import { collectChildOutput } from "@lb/testing";
 import type { Dataset } from "./datasets/dataset.js";
 import { type Measurement, tail } from "./measurement.js";
 
@@ -16,14 +17,11 @@ function runShell(command: string, env: Record<string, string>): Promise<number>
       env: { ...process.env, ...env },
       stdio: ["ignore", "ignore", "pipe"],
     });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-8000);
-    });
+    const output = collectChildOutput(child);
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       if (code === 0) resolve((performance.now() - started) / 1000);
-      else reject(new Error(`baseline pipeline exited ${code ?? signal}: ${tail(stderr)}`));
+      else reject(new Error(`baseline pipeline exited ${code ?? signal}: ${tail(output.stderr())}`));
     });
   });
 }

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { constants, existsSync } from "node:fs";
 import { access, chmod, cp, mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { delimiter, join } from "node:path";
+import { collectChildOutput } from "../fixtures/child-output.js";
 import { testCacheDir } from "./cache-dir.js";
 
 /**
@@ -46,20 +47,16 @@ async function findGo(): Promise<string | undefined> {
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   return new Promise<string>((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-8000);
-    });
+    const output = collectChildOutput(child);
     child.on("error", reject);
     child.on("close", (code) => {
+      const stdout = output.stdout();
       if (code === 0) resolve(stdout);
       else
         reject(
-          Object.assign(new Error(`${command} ${args.slice(0, 4).join(" ")} exited ${code}:\n${stderr}`), { stdout }),
+          Object.assign(new Error(`${command} ${args.slice(0, 4).join(" ")} exited ${code}:\n${output.stderr()}`), {
+            stdout,
+          }),
         );
     });
   });
