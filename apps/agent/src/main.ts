@@ -15,6 +15,9 @@ process.on("unhandledRejection", (reason) => {
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A finished command ends even if a handle stays open (a socket to an engine that
+    // went away mid-request); the timer itself keeps nothing alive.
+    setTimeout(() => process.exit(code), 5000).unref();
   },
   (error: unknown) => {
     process.stderr.write(`label-backup: ${errorMessage(error)}\n`);
