@@ -71,8 +71,8 @@ every decision with its reason. --dry-run (or GC_DRY_RUN=true) deletes nothing.`
   version: `Usage: label-backup version [--json]
 
 Prints the agent's version, Node's, and the version and path of each database client
-tool installed beside the agent (pg_dump, mariadb-dump, mysqldump, redis-cli,
-mongodump), or "not installed".`,
+tool installed beside the agent (pg_dump, mariadb-dump, mysqldump, redis-cli), or
+"not installed". MongoDB needs none: its client mode is built in.`,
 };
 
 function usage(message: string): number {

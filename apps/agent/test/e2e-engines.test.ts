@@ -1,11 +1,11 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import {
   databaseImage,
   type MariadbServer,
   type MongoServer,
-  mongoToolsFolder,
   type RedisServer,
   runContainer,
   startMariadbServer,
@@ -37,6 +37,7 @@ describe("every engine, end to end through the agent: scheduled backup, then res
   let mongo: MongoServer;
   let volume: TestContainer;
   // Labelled containers without a server: their dumps run in client mode, beside the agent.
+  // No MongoDB tools exist anywhere here: MongoDB is dumped and restored by the native client.
   let redisClient: TestContainer;
   let mongoClient: TestContainer;
   const cleanup: Array<() => Promise<void>> = [];
@@ -46,8 +47,6 @@ describe("every engine, end to end through the agent: scheduled backup, then res
     env = {
       DOCKER_HOST: dockerHost,
       LOCAL_BACKUP_PATH: await mkdtemp(join(tmpdir(), "lb-engines-")),
-      // mongodump for client mode, as an image built on the agent's would have it.
-      PATH: `${await mongoToolsFolder()}:${process.env.PATH ?? ""}`,
     };
     [mariadb, redis, mongo] = await Promise.all([
       startMariadbServer(docker, {
@@ -164,6 +163,40 @@ describe("every engine, end to end through the agent: scheduled backup, then res
     expect(result.stderr).not.toContain("failed");
     expect(result.code).toBe(0);
     expect(await fresh.fingerprint("appdb")).toBe(await mongo.fingerprint("appdb"));
+  });
+
+  it("backs up MongoDB without any MongoDB tools, and restore --force brings back documents and indexes", async () => {
+    const expected = await mongo.fingerprint("appdb");
+    const backup = await runCli(["backup", mongoClient.name], env);
+    expect(backup.stderr).not.toMatch(/failed/i);
+    expect(backup.code).toBe(0);
+    const listed = JSON.parse((await runCli(["list", mongoClient.name, "--json"], env)).stdout) as {
+      artifacts: Array<{ key: string }>;
+    };
+    const newest =
+      listed.artifacts
+        .map((entry) => entry.key)
+        .sort()
+        .at(-1) ?? "";
+    expect(newest).toMatch(/^engines\/mongodb\/mongodb-appdb-.*\.archive\.gz$/);
+    const gzipped = await readFile(join(env.LOCAL_BACKUP_PATH!, newest));
+    expect(gunzipSync(gzipped).readUInt32LE(0)).toBe(0x8199e26d);
+
+    // Lose documents and an index, then restore over them.
+    await mongo.withClient(async (client) => {
+      await client
+        .db("appdb")
+        .collection("orders")
+        .deleteMany({ customer: { $lt: 100 } });
+      await client.db("appdb").collection("customers").dropIndex("name_unique");
+    });
+    expect(await mongo.fingerprint("appdb")).not.toBe(expected);
+    const refused = await runCli(["restore", mongoClient.name, "--artifact", newest], env);
+    expect(refused.code).toBe(4);
+    const restored = await runCli(["restore", mongoClient.name, "--artifact", newest, "--force"], env);
+    expect(restored.stderr).not.toMatch(/failed/i);
+    expect(restored.code).toBe(0);
+    expect(await mongo.fingerprint("appdb")).toBe(expected);
   });
 
   it("restores a volume into a fresh container", async () => {

@@ -6,11 +6,12 @@ import { beforeAll } from "vitest";
 import { mongodbDumper } from "../src/index.js";
 import { mongoSpec } from "./server-specs.js";
 
-// The stand-in image builds FerretDB and the database tools from Go on first use (minutes
-// when cold): done here, under the hook timeout, rather than inside the first test.
+// The stand-in image builds FerretDB from Go on first use (minutes when cold): done here,
+// under the hook timeout, rather than inside the first test. The image has no MongoDB
+// tools: this is the suite for the native client.
 beforeAll(() => databaseImage(testEngine().docker, "mongo"));
 
-dumperConformanceSuite("mongodb", async () => {
+dumperConformanceSuite("mongodb (native client)", async () => {
   const { docker } = testEngine();
   return {
     dumper: mongodbDumper(),
@@ -19,7 +20,7 @@ dumperConformanceSuite("mongodb", async () => {
       const server = await startMongoServer(docker);
       return {
         containerId: server.container.id,
-        spec: (overrides) => mongoSpec(server, overrides),
+        spec: (overrides) => mongoSpec(server, { mode: "client", ...overrides }),
         seed: () => server.seedSample(),
         fingerprint: () => server.fingerprint(),
         badCredentials: () => ({

@@ -17,10 +17,10 @@ export { type ChildOutput, collectChildOutput } from "./fixtures/child-output.js
 export { drainDump, drainDumpText } from "./fixtures/drain-dump.js";
 export { type LogEntry, type RecordingLogger, recordingLogger } from "./fixtures/recording-logger.js";
 export { type RecordingRuntime, recordingRuntime } from "./fixtures/recording-runtime.js";
+export { followProgress, imageExists } from "./images/base-image.js";
 export { databaseImage } from "./images/database-image.js";
 export { ensureRootfsTarball, type RootfsRecipe, STAND_IN_ROOTFS } from "./images/debian-rootfs.js";
 export { ensureCachedImage, ensureNodeBaseImage, NODE_BASE_STAND_IN, nodeBaseImageName } from "./images/node-image.js";
-export { mongoToolsFolder } from "./images/recipes/mongo.js";
 export { ensureStandInImage, type StandInEngine } from "./images/stand-in-images.js";
 export { freePort } from "./servers/free-port.js";
 export { type MariadbServer, type MariadbServerOptions, startMariadbServer } from "./servers/mariadb-server.js";

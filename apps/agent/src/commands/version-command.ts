@@ -18,8 +18,9 @@ export interface VersionReport {
   tools: ToolVersion[];
 }
 
-// The tools the engines' dumps and restores use, in the order they are printed.
-const TOOLS = ["pg_dump", "mariadb-dump", "mysqldump", "redis-cli", "mongodump"] as const;
+// The tools the engines' client-mode dumps use beside the agent, in the order they are
+// printed. MongoDB has none: its client mode is the agent's own native client.
+const TOOLS = ["pg_dump", "mariadb-dump", "mysqldump", "redis-cli"] as const;
 
 async function isExecutable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(

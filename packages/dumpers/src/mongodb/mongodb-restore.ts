@@ -1,9 +1,11 @@
 import { Readable } from "node:stream";
 import type { RestoreContext } from "@lb/core";
 import { BoundedCapture, createRedactor, DumpError, RestoreError } from "@lb/core";
+import { chooseDumpSide } from "../shared/dump-side.js";
 import { lastLines, runCommand } from "../shared/run-command.js";
 import { ArchiveReader } from "./archive-verifier.js";
 import { type MongoConnection, mongoConnection, toolConfig } from "./mongodb-connection.js";
+import { nativeRestore } from "./native/native-restore.js";
 
 type Redact = (text: string) => string;
 const SYSTEM_DATABASES = new Set(["admin", "config", "local"]);
@@ -95,13 +97,22 @@ function namespaceArgs(databases: string[], target: string | undefined): string[
 }
 
 /**
- * Loads a mongodump archive with `mongorestore --archive` inside the target container,
- * renaming the dumped database to the target's. A target database that already has
- * collections is refused unless `force`, which adds `--drop` (each restored collection
- * is dropped first). Errors stop the restore (`--stopOnError`).
+ * Loads a mongodump archive into the target: with `mongorestore --archive` inside the
+ * container when it has one, else (or in client mode) with the native restore through
+ * the driver. The dumped database is renamed to the target's. A target database that
+ * already has collections is refused unless `force`.
  */
 export async function restoreMongo(context: RestoreContext): Promise<void> {
   const connection = mongoConnection(context.spec, context.container.env);
+  if ((await chooseDumpSide(context, "mongorestore")) === "client") return nativeRestore(context, connection);
+  return restoreWithTools(context, connection);
+}
+
+/**
+ * `mongorestore --archive` inside the target container. `force` adds `--drop` (each
+ * restored collection is dropped first). Errors stop the restore (`--stopOnError`).
+ */
+async function restoreWithTools(context: RestoreContext, connection: MongoConnection): Promise<void> {
   const redact = createRedactor([connection.password]);
   const target = connection.database;
   const { reader, replay } = await openArchive(context.source);

@@ -9,23 +9,17 @@ import { testCacheDir } from "./cache-dir.js";
 /**
  * Static Go executables built from one module version, as the module proxy serves it.
  * The module's own source is built (not through `go install pkg@version`), so modules
- * whose main packages all sit in folders named `main` (mongo-tools) and modules that
- * want a generated file before they build (FerretDB's version.txt) both work.
+ * that want a generated file before they build (FerretDB's version.txt) work.
  */
 export interface GoToolSet {
   module: string;
   version: string;
-  /** Executable name -> package path inside the module, e.g. `mongodump: "./mongodump/main"`. */
+  /** Executable name -> package path inside the module, e.g. `ferretdb: "./cmd/ferretdb"`. */
   binaries: Record<string, string>;
   tags?: string[];
   ldflags?: string;
   /** Files written into the module's source before building: path inside the module -> content. */
   files?: Record<string, string>;
-  /**
-   * Another query (a branch) to try when the proxy refuses `version` itself; accepted only
-   * when it resolves to exactly `version`.
-   */
-  alsoQuery?: string;
 }
 
 const LOCK_STALE_MS = 30 * 60_000;
@@ -112,17 +106,16 @@ interface Downloaded {
 
 /** The module's source folder in Go's module cache, downloaded through the module proxy. */
 async function moduleSource(go: string, set: GoToolSet, env: NodeJS.ProcessEnv): Promise<string> {
-  const errors: string[] = [];
-  for (const query of [set.version, ...(set.alsoQuery ? [set.alsoQuery] : [])]) {
-    // `go mod download -json` reports a refused version in its JSON and exits 1.
-    const output = await run(go, ["mod", "download", "-json", `${set.module}@${query}`], { env, cwd: "/" }).catch(
-      (error: Error & { stdout?: string }) => error.stdout ?? "{}",
-    );
-    const found = JSON.parse(output || "{}") as Downloaded;
-    if (found.Dir && found.Version === set.version) return found.Dir;
-    errors.push(found.Error ?? `${query} resolved to ${found.Version}, not ${set.version}`);
-  }
-  throw new Error(`go mod download ${set.module}@${set.version} failed:\n${errors.join("\n")}`);
+  // `go mod download -json` reports a refused version in its JSON and exits 1.
+  const output = await run(go, ["mod", "download", "-json", `${set.module}@${set.version}`], { env, cwd: "/" }).catch(
+    (error: Error & { stdout?: string }) => error.stdout ?? "{}",
+  );
+  const found = JSON.parse(output || "{}") as Downloaded;
+  if (found.Dir && found.Version === set.version) return found.Dir;
+  const proxy = env.GOPROXY || "the Go module proxy";
+  throw new Error(
+    `${proxy} refused ${set.module}@${set.version}, which the test bed builds: ${found.Error ?? `it resolved to ${found.Version}`}`,
+  );
 }
 
 async function build(set: GoToolSet, target: string): Promise<void> {

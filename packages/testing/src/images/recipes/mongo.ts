@@ -1,4 +1,4 @@
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { ensureGoTools, type GoToolSet } from "../go-tools.js";
 import { STAND_IN_ASSETS, type StandInRecipe } from "./recipe.js";
 
@@ -16,37 +16,18 @@ export const FERRETDB: GoToolSet = {
 };
 
 /**
- * The MongoDB Database Tools. Their release tags have no `v`, so the module proxy knows
- * them only by pseudo-version; the proxy these machines reach refuses the pseudo-version
- * by name but serves it as `@master`, which is accepted only while it resolves to it.
- */
-export const MONGO_TOOLS_VERSION = "v0.0.0-20260702221138-e4f25276abe9";
-export const MONGO_TOOLS: GoToolSet = {
-  module: "github.com/mongodb/mongo-tools",
-  version: MONGO_TOOLS_VERSION,
-  binaries: {
-    mongodump: "./mongodump/main",
-    mongorestore: "./mongorestore/main",
-    mongoimport: "./mongoimport/main",
-    mongoexport: "./mongoexport/main",
-  },
-  ldflags: `-X main.VersionStr=${MONGO_TOOLS_VERSION}`,
-  alsoQuery: "master",
-};
-
-/**
- * A MongoDB stand-in: FerretDB in place of `mongod`, with the database tools that the
- * official image ships beside it, initialised from the same variables
- * (MONGO_INITDB_ROOT_USERNAME / MONGO_INITDB_ROOT_PASSWORD). The Go binaries are built
- * on first use and cached (see go-tools.ts).
+ * A MongoDB server stand-in: FerretDB in place of `mongod`, initialised from the official
+ * image's variables (MONGO_INITDB_ROOT_USERNAME / MONGO_INITDB_ROOT_PASSWORD). It has no
+ * MongoDB database tools: the module proxy no longer serves mongo-tools, so nothing here
+ * may depend on them. FerretDB is built on first use and cached (see go-tools.ts).
  */
 export const mongoRecipe: StandInRecipe = {
   async files() {
-    const [server, tools] = await Promise.all([ensureGoTools(FERRETDB), ensureGoTools(MONGO_TOOLS)]);
-    return { ...server, ...tools, "entrypoint.sh": join(STAND_IN_ASSETS, "mongo-entrypoint.sh") };
+    const server = await ensureGoTools(FERRETDB);
+    return { ...server, "entrypoint.sh": join(STAND_IN_ASSETS, "mongo-entrypoint.sh") };
   },
   dockerfileLines: [
-    "COPY ferretdb mongodump mongorestore mongoimport mongoexport /usr/local/bin/",
+    "COPY ferretdb /usr/local/bin/",
     "COPY entrypoint.sh /usr/local/bin/docker-entrypoint.sh",
     "RUN mkdir -p /data/db",
     'ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]',
@@ -54,12 +35,3 @@ export const mongoRecipe: StandInRecipe = {
     'CMD ["mongod"]',
   ],
 };
-
-/**
- * The folder holding mongodump and mongorestore built for this machine (built on first
- * use, then cached): the client-mode tools "beside the agent" in tests.
- */
-export async function mongoToolsFolder(): Promise<string> {
-  const tools = await ensureGoTools(MONGO_TOOLS);
-  return dirname(tools.mongodump!);
-}

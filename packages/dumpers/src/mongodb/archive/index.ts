@@ -1,0 +1,3 @@
+export * from "./archive-format.js";
+export * from "./archive-parser.js";
+export * from "./archive-writer.js";
