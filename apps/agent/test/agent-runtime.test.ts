@@ -156,7 +156,7 @@ describe("agent runtime", () => {
     );
   });
 
-  it("reports, counts and notifies a run that would overlap the one in progress", async () => {
+  it("reports, counts and notifies a run that would overlap the one in progress as skipped", async () => {
     const release = await holdTableLock(testEngine().docker, db.container.id, db.user, "appdb", "t");
     try {
       const post = () =>
@@ -168,11 +168,13 @@ describe("agent runtime", () => {
       const second = await post();
       expect(second.status).toBe(409);
       expect(((await second.json()) as { error: string }).error).toContain("still");
-      await agent.waitForLine((l) => l.event === "backup.overlap");
+      await agent.waitForLine((l) => l.event === "backup.skipped");
       const metrics = await (await fetch(url("/metrics"))).text();
       expect(metrics).toMatch(/label_backup_runs_total\{target="[^"]+",result="overlap"\} 1/);
       const hooks = await receiver.waitForRequests(2, 10_000);
-      expect(hooks.map((h) => JSON.parse(h.body)).some((p) => p.success === false && /still/.test(p.error))).toBe(true);
+      const skipped = hooks.map((h) => JSON.parse(h.body)).filter((p) => p.event === "backup.skipped");
+      expect(skipped).toEqual([expect.objectContaining({ success: false, error: expect.stringMatching(/still/) })]);
+      expect(hooks.map((h) => JSON.parse(h.body).event)).not.toContain("backup.failed");
     } finally {
       await release();
     }

@@ -19,8 +19,13 @@ export function createDemuxer(): { input: Writable; stdout: PassThrough; stderr:
   const route = (): PassThrough | undefined =>
     frameType === STDOUT ? stdout : frameType === STDERR ? stderr : undefined;
   // Resolves when the reader wants more, or is gone (then there is nothing to wait for).
+  // One gone or drained before the wait starts emits neither event again: no wait then.
   const drained = (target: PassThrough) =>
     new Promise<void>((resolve) => {
+      if (target.destroyed || !target.writableNeedDrain) {
+        resolve();
+        return;
+      }
       const done = () => {
         target.off("drain", done);
         target.off("close", done);
@@ -48,8 +53,10 @@ export function createDemuxer(): { input: Writable; stdout: PassThrough; stderr:
           continue;
         }
         const take = Math.min(frameLeft, data.length);
+        // Frames of any other type are skipped as they pass, never buffered.
         const target = route();
-        if (target && !target.destroyed && !target.write(data.subarray(0, take))) full.add(target);
+        const open = target && !target.destroyed && !target.writableEnded;
+        if (open && !target.write(data.subarray(0, take))) full.add(target);
         frameLeft -= take;
         data = data.subarray(take);
       }
@@ -62,13 +69,12 @@ export function createDemuxer(): { input: Writable; stdout: PassThrough; stderr:
       callback();
     },
     destroy(error, callback) {
-      if (error) {
-        stdout.destroy(error);
-        stderr.destroy(error);
-      } else {
-        stdout.end();
-        stderr.end();
-      }
+      // The error goes to stdout, whose reader judges the output. Failing stderr as well
+      // would emit 'error' on a stream that usually has no listener: an uncaught
+      // exception that ends the whole agent. stderr just ends, keeping what it said.
+      if (error) stdout.destroy(error);
+      else stdout.end();
+      stderr.end();
       callback(error);
     },
   });

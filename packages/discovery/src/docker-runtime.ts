@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ContainerInfo, ContainerRuntime, ExecOptions, ExecProcess } from "@lb/core";
 import { RuntimeError } from "@lb/core";
 import type Docker from "dockerode";
 import { createDemuxer } from "./demux.js";
+import { PID_LINE_PREFIX, PidLineFilter } from "./pid-line.js";
 
 /** `KEY=value` entries to a map; later entries win, as in the engine. */
 export function parseEnvList(entries: string[] | undefined): Record<string, string> {
@@ -24,8 +24,8 @@ function asList(value: string | string[] | null | undefined): string[] {
 
 /**
  * The Docker engine as a `ContainerRuntime`. Exec'd processes are wrapped in a shell
- * that records their pid inside the container, because the engine has no call to
- * signal an exec'd process: `kill()` signals it through a second exec.
+ * that reports their pid on stderr, because the engine has no call to signal an exec'd
+ * process: `kill()` signals that pid through a second exec.
  */
 export function createDockerRuntime(docker: Docker): ContainerRuntime {
   return {
@@ -60,10 +60,25 @@ export function createDockerRuntime(docker: Docker): ContainerRuntime {
   };
 }
 
+/** After its output ended, a process gets this long to be reported as exited. */
+const EXIT_WAIT_MS = 30_000;
+/** After SIGTERM, a process gets this long before SIGKILL. */
+const TERM_GRACE_MS = 5_000;
+
+/**
+ * Signals a process and everything it started, children first (listed from /proc before
+ * any is signalled), so a tool run through a shell does not live on as an orphan.
+ * Arguments: the signal name, then the pid.
+ */
+const KILL_TREE =
+  't() { for c in $(cat /proc/$2/task/*/children 2>/dev/null); do t "$1" "$c"; done; kill -"$1" "$2" 2>/dev/null; }; t "$0" "$1"';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
 async function startExec(docker: Docker, containerId: string, options: ExecOptions): Promise<ExecProcess> {
   const container = docker.getContainer(containerId);
-  const pidFile = `/tmp/.label-backup-${randomUUID()}.pid`;
-  const wrapped = ["sh", "-c", 'echo $$ > "$0" && exec "$@"', pidFile, ...options.cmd];
+  // The wrapper tells its pid on stderr, then becomes the tool: nothing is written in the container.
+  const wrapped = ["sh", "-c", `echo "${PID_LINE_PREFIX}$$" >&2 && exec "$@"`, "sh", ...options.cmd];
   let exec: Docker.Exec;
   let socket: NodeJS.ReadWriteStream;
   try {
@@ -84,54 +99,52 @@ async function startExec(docker: Docker, containerId: string, options: ExecOptio
     });
   }
 
-  const { input, stdout, stderr } = createDemuxer();
+  const { input, stdout, stderr: rawStderr } = createDemuxer();
+  const pidLine = new PidLineFilter();
+  const stderr = rawStderr.pipe(pidLine);
+  rawStderr.on("error", (error) => pidLine.destroy(error));
+  // Readers see a reset socket through their own pipeline or listener; a stream nobody
+  // listens to must not turn it into an uncaught exception that ends the agent.
+  for (const stream of [stdout, rawStderr, pidLine]) stream.on("error", () => {});
+  // A reset socket fails the output streams (their readers see it), never the process.
   const output = pipeline(socket as unknown as Readable, input);
-  if (options.stdin) options.stdin.pipe(socket as unknown as NodeJS.WritableStream);
+  if (options.stdin) {
+    options.stdin.on("error", () => (socket as unknown as Readable).destroy());
+    options.stdin.pipe(socket as unknown as NodeJS.WritableStream);
+  }
 
-  // Waited for, so that a finished process leaves nothing behind in the container.
-  const removePidFile = () =>
-    container
-      .exec({ Cmd: ["rm", "-f", pidFile], AttachStdout: true, AttachStderr: true })
-      .then((e) => e.start({}))
-      .then(
-        (stream) =>
-          new Promise<void>((resolve) => {
-            stream.on("end", () => resolve());
-            stream.on("close", () => resolve());
-            stream.on("error", () => resolve());
-            stream.resume();
-          }),
-      )
-      .catch(() => {});
-
+  const running = async () => (await exec.inspect()).Running;
   const exitCode = (async () => {
     await output.catch(() => {});
-    for (;;) {
+    // The engine reports the exit a moment after the output ends; a process that closed
+    // its output and lives on is not waited for forever.
+    const deadline = Date.now() + EXIT_WAIT_MS;
+    for (let wait = 20; ; wait = Math.min(wait * 2, 500)) {
       const info = await exec.inspect();
-      if (!info.Running) {
-        await removePidFile();
-        return info.ExitCode ?? -1;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (!info.Running) return info.ExitCode ?? -1;
+      if (Date.now() > deadline) return -1;
+      await sleep(wait);
     }
   })();
+  // Whoever awaits it sees the error; an unawaited rejection must not end the agent.
+  exitCode.catch(() => {});
 
   let killing: Promise<void> | undefined;
   const kill = () => {
     killing ??= (async () => {
-      const signal = async (name: string) => {
-        const killer = await container.exec({
-          Cmd: ["sh", "-c", `[ -f "$0" ] && kill -${name} "$(cat "$0")"`, pidFile],
-        });
+      const pid = await Promise.race([pidLine.pid, sleep(2000).then(() => undefined)]);
+      const signal = async (name: "TERM" | "KILL") => {
+        if (!pid || pid <= 1 || !(await running())) return;
+        const killer = await container.exec({ Cmd: ["sh", "-c", KILL_TREE, name, String(pid)] });
         (await killer.start({})).resume();
       };
       await signal("TERM").catch(() => {});
-      const ended = await Promise.race([
-        exitCode.then(() => true),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
-      ]);
-      if (!ended) await signal("KILL").catch(() => {});
-      socket.end();
+      // Its output may back up unread (a failed writer), so the engine is asked, not the stream.
+      const deadline = Date.now() + TERM_GRACE_MS;
+      while (Date.now() < deadline && (await running().catch(() => false))) await sleep(100);
+      await signal("KILL").catch(() => {});
+      // Whatever the process does now, its streams end here.
+      (socket as unknown as Readable).destroy();
     })();
     return killing;
   };

@@ -94,8 +94,46 @@ describe("Docker runtime", () => {
     const code = await proc.exitCode;
     expect(code).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
-    const left = await container.exec(["sh", "-c", "ls /tmp/.label-backup-* 2>/dev/null | wc -l"]);
-    expect(left.stdout.trim()).toBe("0");
+  });
+
+  it("kills a process that is producing output nobody reads, and its streams end", async () => {
+    const proc = await runtime().exec(container.id, { cmd: ["sh", "-c", "yes label-backup"] });
+    // Only a little is read: the rest backs up into the socket, as when a writer fails.
+    await new Promise((resolve) => proc.stdout.once("readable", resolve));
+    proc.stderr.resume();
+    const started = Date.now();
+    await proc.kill();
+    expect(await proc.exitCode).not.toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const still = await container.exec(["sh", "-c", "ps -eo comm | grep -c '^yes$' || true"]);
+    expect(still.stdout.trim()).toBe("0");
+  });
+
+  it("kills without writing anything in the container, and only the process it started", async () => {
+    const { docker } = testEngine();
+    const readOnly = await runContainer(docker, {
+      image: await databaseImage(docker, "postgres"),
+      name: `lb-test-runtime-ro-${process.pid}`,
+      cmd: ["sh", "-c", "sleep 301 & exec sleep infinity"],
+      readOnly: true,
+    });
+    try {
+      const proc = await runtime().exec(readOnly.id, { cmd: ["sleep", "300"] });
+      proc.stdout.resume();
+      let stderr = "";
+      proc.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await proc.kill();
+      expect(await proc.exitCode).not.toBe(0);
+      expect(stderr).toBe("");
+      const left = await readOnly.exec(["sh", "-c", "ps -eo args | grep -c '^sleep 30[01]$' || true"]);
+      // The neighbour (sleep 301) lives on; the exec (sleep 300) is gone.
+      expect(left.stdout.trim()).toBe("1");
+    } finally {
+      await readOnly.remove();
+    }
   });
 
   it("reads a path as a tar stream", async () => {

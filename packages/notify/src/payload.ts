@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createRedactor, type Destination, errorMessage } from "@lb/core";
 
-export type BackupEvent = "backup.succeeded" | "backup.failed" | "gc.completed";
+/**
+ * `backup.skipped`: a scheduled or requested run did not start because the previous run
+ * of the same target was still going; nothing was dumped, nothing failed.
+ */
+export type BackupEvent = "backup.succeeded" | "backup.failed" | "backup.skipped" | "gc.completed";
 
 /**
  * The JSON body of every webhook. Field names are the original agent's, so receivers
@@ -61,7 +65,8 @@ export interface BackupEventInput {
 /** Builds the payload, removing secrets from the error text and the destination URL. */
 export function buildBackupPayload(input: BackupEventInput): BackupEventPayload {
   const event = input.event ?? (input.success ? "backup.succeeded" : "backup.failed");
-  if ((event === "backup.succeeded" && !input.success) || (event === "backup.failed" && input.success)) {
+  const failing = event === "backup.failed" || event === "backup.skipped";
+  if ((event === "backup.succeeded" && !input.success) || (failing && input.success)) {
     throw new TypeError(`[notify] event ${event} contradicts success=${input.success}`);
   }
   const redact = createRedactor(input.secrets ?? []);

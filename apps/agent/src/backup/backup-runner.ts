@@ -1,5 +1,5 @@
 import type { BackupSpec, ContainerRuntime, Dumper, Writer } from "@lb/core";
-import { errorMessage } from "@lb/core";
+import { AbortedError, errorMessage } from "@lb/core";
 import { type RuntimeSettings, secretsOfSpec } from "@lb/labels";
 import type { WebhookNotifier } from "@lb/notify";
 import type { AgentLogger } from "../logging/create-logger.js";
@@ -29,6 +29,11 @@ export interface RunnerDependencies {
   >;
 }
 
+/** How long a stopped run may take to clean up before it is abandoned. */
+const ABANDON_AFTER_MS = 30_000;
+/** After the shutdown grace, how long aborted runs may take to clean up before the agent exits anyway. */
+const SHUTDOWN_CLEANUP_MS = 8_000;
+
 export type TriggerResult = { accepted: true; run: Promise<BackupOutcome> } | { accepted: false; reason: string };
 
 /**
@@ -51,13 +56,9 @@ export class BackupRunner {
     if (this.inFlight.has(spec.identity)) {
       status.runs.overlapped++;
       const reason = `the previous backup of ${spec.identity} is still ${status.state}; this ${cause} run was skipped`;
-      log.warn({ event: "backup.overlap", cause }, reason);
-      notifyOutcome(this.deps, spec, this.deps.writerFor(spec), {
-        success: false,
-        startedAt: new Date(),
-        durationSeconds: 0,
-        error: new Error(reason),
-      });
+      log.warn({ event: "backup.skipped", cause }, reason);
+      const skipped = { success: false as const, startedAt: new Date(), durationSeconds: 0, error: new Error(reason) };
+      notifyOutcome(this.deps, spec, this.deps.writerFor(spec), skipped, "backup.skipped");
       return { accepted: false, reason };
     }
     status.state = "queued";
@@ -87,9 +88,24 @@ export class BackupRunner {
       parent: this.shutdown.signal,
     });
     log.info({ event: "backup.started", cause, engine: spec.engine, database: spec.database }, "backup started");
+    const startedAt = new Date();
+    // A stopped run that does not end (an engine that no longer answers) is abandoned, so
+    // its slot is freed and the failure reported; whatever it still holds is let go.
+    let wasAbandoned = false;
+    const abandoned = guard.abandonAfter(ABANDON_AFTER_MS).then((): BackupOutcome => {
+      wasAbandoned = true;
+      return {
+        success: false,
+        startedAt,
+        durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+        error: new AbortedError(
+          `${guard.reason?.message ?? "stopped"}; it did not end within ${ABANDON_AFTER_MS / 1000} s and was abandoned`,
+        ),
+      };
+    });
     let outcome: BackupOutcome;
     try {
-      outcome = await runBackup(spec, {
+      const running = runBackup(spec, {
         runtime: this.deps.runtime,
         dumperFor: (engine) => this.deps.dumpers.get(engine),
         writer,
@@ -101,11 +117,14 @@ export class BackupRunner {
           guard.progress();
         },
       });
+      outcome = await Promise.race([running, abandoned]);
     } finally {
       guard.dispose();
     }
     // An abort explains itself better than the broken pipe it caused.
-    if (!outcome.success && guard.reason) outcome = { ...outcome, error: guard.reason };
+    if (!outcome.success && guard.reason && !wasAbandoned) {
+      outcome = { ...outcome, error: guard.reason };
+    }
 
     if (outcome.success) {
       log.info(
@@ -147,6 +166,11 @@ export class BackupRunner {
     if (finished) return;
     this.deps.logger.warn({ running: this.inFlight.size }, "aborting backups still running at shutdown");
     this.shutdown.abort();
-    await all();
+    const cleaned = await Promise.race([
+      all().then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SHUTDOWN_CLEANUP_MS).unref()),
+    ]);
+    if (!cleaned)
+      this.deps.logger.warn({ running: this.inFlight.size }, "backups did not stop in time; exiting anyway");
   }
 }

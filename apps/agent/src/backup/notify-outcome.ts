@@ -9,10 +9,12 @@ export function notifyOutcome(
   spec: BackupSpec,
   writer: Writer,
   outcome: BackupOutcome,
+  event?: "backup.skipped",
 ): void {
   const url = spec.webhookUrl ?? deps.defaultWebhookUrl;
   if (!url) return;
   const payload = buildBackupPayload({
+    ...(event ? { event } : {}),
     containerId: spec.containerId,
     containerName: spec.containerName,
     databaseType: spec.engine,

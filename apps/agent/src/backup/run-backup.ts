@@ -90,9 +90,26 @@ async function dumpAndStore(
   const gzip = threads > 1 ? new ParallelGzip({ threads, level }) : createGzip({ level });
   const flowing = pipeline(dump.stream, raw, gzip, stored, gate);
   const writing = deps.writer.writeArtifact(key, gate, writeOptions);
-  const [flowed, written] = await Promise.allSettled([flowing, writing]);
+  // Either side failing stops the other: a writer that gave up (a full disk) no longer
+  // reads, and an aborted run (timeout, shutdown) no longer writes.
+  const stop = (reason: unknown) => {
+    gate.destroy(reason instanceof Error ? reason : new Error(String(reason)));
+    dump.stream.destroy();
+    void dump.abort().catch(() => {});
+  };
+  writing.catch(stop);
+  const onAbort = () => stop(deps.signal.reason);
+  if (deps.signal.aborted) onAbort();
+  else deps.signal.addEventListener("abort", onAbort, { once: true });
+  const [flowed, written] = await Promise.allSettled([flowing, writing]).finally(() =>
+    deps.signal.removeEventListener("abort", onAbort),
+  );
   if (flowed.status === "rejected" || written.status === "rejected") {
-    await dump.abort().catch(() => {});
+    // Bounded: an engine that no longer answers must not hold the run.
+    await Promise.race([
+      dump.abort().catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, VERDICT_WAIT_MS).unref()),
+    ]);
     throw await mostTellingError(dump, flowed, written);
   }
 
@@ -134,16 +151,22 @@ async function dumpAndStore(
   return { artifact, manifest };
 }
 
+/** How long a failed run waits for the dump tool's own verdict before it reports without it. */
+const VERDICT_WAIT_MS = 10_000;
+
 /** The dump tool's own verdict explains more than "premature close" from a stream. */
 async function mostTellingError(
   dump: RunningDump,
   flowed: PromiseSettledResult<unknown>,
   written: PromiseSettledResult<unknown>,
 ): Promise<Error> {
-  const verdict = await dump.completed.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
+  const verdict = await Promise.race([
+    dump.completed.then(
+      () => undefined,
+      (error: unknown) => error,
+    ),
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), VERDICT_WAIT_MS).unref()),
+  ]);
   const candidates = [
     written.status === "rejected" && WriteError.isInstance(written.reason) ? written.reason : undefined,
     verdict,

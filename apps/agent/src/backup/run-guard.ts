@@ -63,6 +63,21 @@ export class RunGuard {
     return this.controller.signal.aborted ? (this.controller.signal.reason as AbortedError) : undefined;
   }
 
+  /**
+   * Resolves `ms` after the run was aborted (never, if it is not): how long a stopped run
+   * may take to clean up before it is abandoned and its slot freed.
+   */
+  abandonAfter(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const start = () => {
+        const timer = setTimeout(resolve, ms);
+        timer.unref();
+      };
+      if (this.controller.signal.aborted) start();
+      else this.controller.signal.addEventListener("abort", start, { once: true });
+    });
+  }
+
   progress(): void {
     this.lastProgress = Date.now();
   }

@@ -8,6 +8,10 @@ const MAGIC = 0x8199e26d;
 const TERMINATOR = 0xffffffff;
 /** The largest document a server returns (16 MiB) plus the slack mongodump allows. */
 const MAX_DOCUMENT = 16 * 1024 * 1024 + 16 * 1024;
+/** Far more collections than any deployment holds; a hostile stream cannot grow the map without end. */
+const MAX_NAMESPACES = 100_000;
+/** A gathering buffer larger than this is not kept for the next document. */
+const KEEP_BUFFER = 64 * 1024;
 
 type Place = "magic" | "header" | "prelude" | "block" | "body" | "eof-terminator";
 
@@ -45,7 +49,13 @@ const text = (value: BsonScalar | undefined) => (typeof value === "string" ? val
  */
 export class ArchiveReader {
   private place: Place = "magic";
-  private pending = Buffer.alloc(0);
+  /**
+   * The word or document being gathered: `filled` bytes of the `need` it takes. It grows
+   * by doubling, so a document that comes a byte at a time costs linear copying, not a
+   * copy per byte; and it grows with what arrives, since a declared length is no promise.
+   */
+  private pending = Buffer.alloc(KEEP_BUFFER);
+  private filled = 0;
   private need = 4;
   private bodyLeft = 0;
   private current: Namespace | undefined;
@@ -58,6 +68,17 @@ export class ArchiveReader {
 
   update(chunk: Buffer): void {
     this.seen += chunk.length;
+    // Whatever goes wrong on hostile bytes becomes the verdict, never an exception for the stream.
+    try {
+      this.walk(chunk);
+    } catch (error) {
+      this.failure = `the archive is corrupted: ${error instanceof Error ? error.message : String(error)}`;
+      this.pending = Buffer.alloc(0);
+      this.filled = 0;
+    }
+  }
+
+  private walk(chunk: Buffer): void {
     let at = 0;
     while (at < chunk.length && !this.failure) {
       if (this.bodyLeft > 0) {
@@ -68,16 +89,22 @@ export class ArchiveReader {
         if (this.bodyLeft === 0 && this.current) this.current.documents++;
         continue;
       }
-      const take = Math.min(this.need - this.pending.length, chunk.length - at);
-      this.pending = Buffer.concat([this.pending, chunk.subarray(at, at + take)]);
+      const take = Math.min(this.need - this.filled, chunk.length - at);
+      this.gather(chunk.subarray(at, at + take));
       at += take;
-      if (this.pending.length < this.need) break;
-      try {
-        this.step();
-      } catch (error) {
-        this.failure = `the archive is corrupted: ${error instanceof Error ? error.message : String(error)}`;
-      }
+      if (this.filled < this.need) break;
+      this.step();
     }
+  }
+
+  private gather(bytes: Buffer): void {
+    if (this.filled + bytes.length > this.pending.length) {
+      const size = Math.min(this.need, Math.max(2 * this.pending.length, this.filled + bytes.length));
+      const grown = Buffer.alloc(size);
+      this.pending.copy(grown, 0, 0, this.filled);
+      this.pending = grown;
+    }
+    this.filled += bytes.copy(this.pending, this.filled);
   }
 
   /** Namespaces the prelude listed so far, whether or not their data has come. */
@@ -91,7 +118,7 @@ export class ArchiveReader {
     if (this.place === "magic" || this.place === "header" || this.place === "prelude") {
       return { incomplete: "the archive ends inside its prelude: the transfer was cut short" };
     }
-    if (this.place !== "block" || this.pending.length > 0 || this.bodyLeft > 0) {
+    if (this.place !== "block" || this.filled > 0 || this.bodyLeft > 0) {
       return {
         incomplete: "the archive does not end with a terminator after a whole block: the transfer was cut short",
       };
@@ -118,9 +145,11 @@ export class ArchiveReader {
     };
   }
 
+  /** The gathered bytes, to be used before the next `gather`; the reader then waits for a word again. */
   private take(): Buffer {
-    const bytes = this.pending;
-    this.pending = Buffer.alloc(0);
+    const bytes = this.pending.subarray(0, this.filled);
+    if (this.pending.length > KEEP_BUFFER) this.pending = Buffer.alloc(KEEP_BUFFER);
+    this.filled = 0;
     this.need = 4;
     return bytes;
   }
@@ -135,6 +164,7 @@ export class ArchiveReader {
     const name = `${text(fields.get("db")) ?? ""}.${text(fields.get("collection")) ?? ""}`;
     let ns = this.namespaces.get(name);
     if (!ns) {
+      if (this.namespaces.size >= MAX_NAMESPACES) throw new Error(`it names more than ${MAX_NAMESPACES} collections`);
       ns = { name, type: "", inPrelude: false, crc: new Crc64(CRC64_ECMA_GO), documents: 0, eofCrc: undefined };
       this.namespaces.set(name, ns);
     }
@@ -159,7 +189,7 @@ export class ArchiveReader {
         return;
     }
     // header, prelude, block: four bytes say what follows, then a whole document.
-    if (this.pending.length === 4) {
+    if (this.filled === 4) {
       const word = this.pending.readUInt32LE(0);
       if (word === TERMINATOR) this.terminator();
       else this.awaitDocument(word);

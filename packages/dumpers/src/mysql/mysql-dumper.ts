@@ -23,7 +23,7 @@ export function mysqlDumper(): Dumper {
       const inContainer =
         context.spec.mode === "client"
           ? undefined
-          : await findMysqlTool(context.runtime, context.spec.containerId, DUMP_TOOLS);
+          : await findMysqlTool(context.runtime, context.spec.containerId, DUMP_TOOLS, context.signal);
       // Client mode: asked for, or (auto) the container has no dump tool but backup.conn says where to connect.
       const local = !inContainer && context.spec.mode !== "exec" && context.spec.conn !== undefined;
       const tool = inContainer ?? (local ? await findLocalMysqlTool(DUMP_TOOLS) : undefined);

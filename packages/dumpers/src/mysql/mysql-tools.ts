@@ -1,5 +1,5 @@
 import type { ContainerRuntime } from "@lb/core";
-import { runCommand } from "../shared/run-command.js";
+import { PROBE_TIMEOUT_MS, runCommand } from "../shared/run-command.js";
 
 /** A MySQL or MariaDB program found in a container. */
 export interface MysqlTool {
@@ -37,8 +37,14 @@ export async function findMysqlTool(
   runtime: ContainerRuntime,
   containerId: string,
   candidates: readonly string[],
+  signal?: AbortSignal,
 ): Promise<MysqlTool | undefined> {
-  const probe = await runCommand(runtime, containerId, { cmd: ["sh", "-c", PROBE, "sh", ...candidates] });
+  const probe = await runCommand(
+    runtime,
+    containerId,
+    { cmd: ["sh", "-c", PROBE, "sh", ...candidates] },
+    { timeoutMs: PROBE_TIMEOUT_MS, ...(signal ? { signal } : {}) },
+  );
   if (probe.exitCode !== 0) return undefined;
   const [name, versionLine = ""] = probe.stdout.split("\n").map((line) => line.trim());
   if (!name || !candidates.includes(name)) return undefined;
@@ -50,7 +56,9 @@ export async function findLocalMysqlTool(candidates: readonly string[]): Promise
   const { execFile } = await import("node:child_process");
   for (const name of candidates) {
     const versionLine = await new Promise<string | undefined>((resolve) => {
-      execFile(name, ["--version"], (error, stdout) => resolve(error ? undefined : stdout.trim()));
+      execFile(name, ["--version"], { timeout: PROBE_TIMEOUT_MS }, (error, stdout) =>
+        resolve(error ? undefined : stdout.trim()),
+      );
     });
     if (versionLine !== undefined) return parseToolVersion(name, versionLine);
   }

@@ -2,7 +2,7 @@ import type { DumpContext, Dumper, ExecOptions, RunningDump } from "@lb/core";
 import { AbortedError, createRedactor, DUMPER_CONTRACT_VERSION, DumpError } from "@lb/core";
 import { chooseDumpSide, type DumpSide } from "../shared/dump-side.js";
 import { runLocalCommand } from "../shared/local-process.js";
-import { lastLines, runCommand } from "../shared/run-command.js";
+import { lastLines, PROBE_TIMEOUT_MS, runCommand } from "../shared/run-command.js";
 import { runExecDump } from "../shared/run-exec-dump.js";
 import { RdbVerifier } from "./rdb-verifier.js";
 import { parseCliVersion } from "./redis-cli.js";
@@ -38,10 +38,11 @@ async function cliVersion(
   redact: (text: string) => string,
 ): Promise<string | undefined> {
   const cmd = ["redis-cli", "--version"];
+  const limits = { timeoutMs: PROBE_TIMEOUT_MS, signal: context.signal };
   const probe =
     side === "client"
-      ? await runLocalCommand(cmd)
-      : await runCommand(context.runtime, context.spec.containerId, { cmd });
+      ? await runLocalCommand(cmd, {}, limits)
+      : await runCommand(context.runtime, context.spec.containerId, { cmd }, limits);
   if (probe.exitCode !== 0) {
     const where = side === "client" ? "beside the agent" : `in container ${context.container.name}`;
     throw new DumpError(

@@ -1,15 +1,18 @@
 import type { DumpContext } from "@lb/core";
 import { DumpError } from "@lb/core";
-import { runCommand } from "./run-command.js";
+import { PROBE_TIMEOUT_MS, runCommand } from "./run-command.js";
 
 /** Where a dump tool runs: inside the database container, or beside the agent. */
 export type DumpSide = "exec" | "client";
 
 /** Whether `tool` is on the container's PATH; a container without a shell has none. */
 export async function containerHasCommand(context: DumpContext, tool: string): Promise<boolean> {
-  const probe = await runCommand(context.runtime, context.spec.containerId, {
-    cmd: ["sh", "-c", 'command -v "$1"', "sh", tool],
-  }).catch(() => undefined);
+  const probe = await runCommand(
+    context.runtime,
+    context.spec.containerId,
+    { cmd: ["sh", "-c", 'command -v "$1"', "sh", tool] },
+    { timeoutMs: PROBE_TIMEOUT_MS, signal: context.signal },
+  ).catch(() => undefined);
   return probe?.exitCode === 0;
 }
 

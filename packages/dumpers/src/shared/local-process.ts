@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import type { Readable } from "node:stream";
 import type { ExecProcess } from "@lb/core";
 import { RuntimeError } from "@lb/core";
-import { type CommandResult, collectOutput } from "./run-command.js";
+import { type CommandLimits, type CommandResult, collectOutput } from "./run-command.js";
 
 /**
  * A tool run on the agent's side (client mode), shaped like a process exec'd in a
@@ -21,7 +21,11 @@ export function spawnLocal(
     // Its own process group, so that stopping it also stops what it started (a shell's pipeline).
     detached: true,
   });
-  if (options.stdin && child.stdin) options.stdin.pipe(child.stdin);
+  if (options.stdin && child.stdin) {
+    // A tool that exits before reading all of its stdin is judged by its exit code, not by EPIPE.
+    child.stdin.on("error", () => {});
+    options.stdin.pipe(child.stdin);
+  }
   const exitCode = new Promise<number>((resolve, reject) => {
     child.once("error", (error: NodeJS.ErrnoException) => {
       const reason =
@@ -49,8 +53,9 @@ export function spawnLocal(
 export async function runLocalCommand(
   cmd: string[],
   options: { env?: Record<string, string>; stdin?: Readable } = {},
+  limits: CommandLimits = {},
 ): Promise<CommandResult> {
-  return collectOutput(await spawnLocal(cmd, options));
+  return collectOutput(await spawnLocal(cmd, options), limits, cmd[0]);
 }
 
 /** Signals the process group `pid` leads; one that is already gone is no error. */

@@ -50,6 +50,18 @@ export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Pro
   };
   const onAbort = () => void abort();
   context.signal.addEventListener("abort", onAbort, { once: true });
+  // A consumer that gives up (a failed writer, a timeout) stops the tool: otherwise its
+  // output would back up into the engine's socket and the run would never end.
+  let ended = false;
+  window.on("end", () => {
+    ended = true;
+  });
+  window.on("close", () => {
+    if (ended) return;
+    plan.through?.destroy();
+    proc.stdout.destroy();
+    void abort();
+  });
 
   const completed = (async (): Promise<DumpResult> => {
     // Settles on end, error or close alike: the exit code and end marker decide the verdict,

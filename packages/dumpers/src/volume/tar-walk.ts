@@ -3,6 +3,14 @@ import { Transform, type TransformCallback } from "node:stream";
 const BLOCK = 512;
 /** Extended (pax, GNU long name) headers are read whole; real ones are a few hundred bytes. */
 const MAX_EXTENDED_HEADER = 1024 * 1024;
+/** Digits of a pax record's length: twenty already exceed any extended header allowed. */
+const MAX_RECORD_DIGITS = 20;
+/**
+ * Keys a global pax header would set for every later entry. GNU tar applies them and
+ * busybox tar ignores them, so the walker and the extracting tar would disagree on the
+ * archive's names and structure: such an archive is refused. No writer emits them.
+ */
+const GLOBAL_REFUSED = new Set(["path", "linkpath", "size"]);
 /** A restore holds bytes back until the first entry is checked; it comes in the first few blocks. */
 const MAX_HELD = 4 * 1024 * 1024;
 /** Types whose size field promises no data after the header, as Go's archive/tar reads them. */
@@ -21,8 +29,10 @@ export type TarVerdict = { complete: true; entries: number } | { complete: false
 
 interface ExtendedHeader {
   type: string;
-  size: number;
-  parts: Buffer[];
+  /** Where its header block starts, for messages. */
+  at: number;
+  /** Holds its declared size, at most MAX_EXTENDED_HEADER. */
+  data: Buffer;
   read: number;
 }
 
@@ -88,7 +98,9 @@ export class TarWalk extends Transform {
   forwarded = 0;
   private readonly root: string | undefined;
   private position = 0;
-  private header = Buffer.alloc(0);
+  /** A header block that arrives in pieces: `headerFilled` bytes of it so far. */
+  private readonly header = Buffer.alloc(BLOCK);
+  private headerFilled = 0;
   private skip = 0;
   private extended: ExtendedHeader | undefined;
   private next: { path?: string; linkpath?: string; size?: number } = {};
@@ -115,7 +127,7 @@ export class TarWalk extends Transform {
     if (!this.ended) {
       let reason = `it stops at byte ${this.position} without the two zero blocks that end an archive`;
       if (this.zeroBlocks === 1) reason = "it stops after the first of the two zero blocks that end an archive";
-      else if (this.skip > 0 || this.header.length > 0 || this.extended) {
+      else if (this.skip > 0 || this.headerFilled > 0 || this.extended) {
         reason = `it stops inside an entry, at byte ${this.position}`;
       }
       return { complete: false, reason };
@@ -125,7 +137,14 @@ export class TarWalk extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (!this.problem) this.walk(chunk);
+    // Hostile bytes end in a verdict; nothing the walk does may fail the stream instead.
+    try {
+      if (!this.problem) this.walk(chunk);
+    } catch (error) {
+      this.fail(
+        `it cannot be read at byte ${this.position}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     this.forward(chunk);
     callback();
   }
@@ -178,10 +197,8 @@ export class TarWalk extends Transform {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - at);
         const extended = this.extended;
-        if (extended && extended.read < extended.size) {
-          const part = chunk.subarray(at, at + Math.min(n, extended.size - extended.read));
-          extended.parts.push(Buffer.from(part));
-          extended.read += part.length;
+        if (extended && extended.read < extended.data.length) {
+          extended.read += chunk.copy(extended.data, extended.read, at, at + n);
         }
         this.skip -= n;
         at += n;
@@ -189,19 +206,18 @@ export class TarWalk extends Transform {
         if (this.skip === 0 && this.extended) this.endExtended();
         continue;
       }
-      const n = Math.min(BLOCK - this.header.length, chunk.length - at);
+      const n = Math.min(BLOCK - this.headerFilled, chunk.length - at);
       const part = chunk.subarray(at, at + n);
       at += n;
       this.position += n;
-      if (this.header.length === 0 && n === BLOCK) {
+      if (this.headerFilled === 0 && n === BLOCK) {
         this.onHeader(part);
         continue;
       }
-      this.header = Buffer.concat([this.header, part]);
-      if (this.header.length === BLOCK) {
-        const block = this.header;
-        this.header = Buffer.alloc(0);
-        this.onHeader(block);
+      this.headerFilled += part.copy(this.header, this.headerFilled);
+      if (this.headerFilled === BLOCK) {
+        this.headerFilled = 0;
+        this.onHeader(this.header);
       }
     }
   }
@@ -228,19 +244,15 @@ export class TarWalk extends Transform {
     }
     const type = block[156] === 0 ? "0" : String.fromCharCode(block[156] as number);
 
-    if (type === "x" || type === "L" || type === "K") {
+    if (type === "x" || type === "g" || type === "L" || type === "K") {
+      // Read whole, so its size is bounded before anything is allocated for it.
       if (size > MAX_EXTENDED_HEADER) {
         this.fail(`the extended header at byte ${at} is too large (${size} bytes)`);
         return;
       }
-      this.extended = { type, size, parts: [], read: 0 };
+      this.extended = { type, at, data: Buffer.alloc(size), read: 0 };
       this.skip = padded(size);
       if (this.skip === 0) this.endExtended();
-      return;
-    }
-    if (type === "g") {
-      // A global pax header: settings for the whole archive, none of which changes sizes here.
-      this.skip = padded(size);
       return;
     }
 
@@ -258,27 +270,47 @@ export class TarWalk extends Transform {
   private endExtended(): void {
     const extended = this.extended as ExtendedHeader;
     this.extended = undefined;
-    const data = Buffer.concat(extended.parts);
+    const { data } = extended;
     if (extended.type === "L") this.next.path = cString(data, 0, data.length);
     else if (extended.type === "K") this.next.linkpath = cString(data, 0, data.length);
-    else this.readPaxRecords(data);
+    else this.readPaxRecords(data, extended);
   }
 
-  /** Records of the form "<length> <key>=<value>\n"; only size, path and linkpath matter here. */
-  private readPaxRecords(data: Buffer): void {
+  /**
+   * Records of the form "<length> <key>=<value>\n"; only size, path and linkpath matter
+   * here. Each record's length is checked against what is left, so every record moves on.
+   */
+  private readPaxRecords(data: Buffer, { type, at: headerAt }: ExtendedHeader): void {
+    const malformed = () => this.fail(`a pax extended header near byte ${this.position} is malformed`);
     let at = 0;
     while (at < data.length) {
       if (data[at] === 0) return;
-      const space = data.indexOf(0x20, at);
-      const length = space < 0 ? Number.NaN : Number(data.toString("latin1", at, space));
-      if (!Number.isInteger(length) || length <= space - at || at + length > data.length) {
-        this.fail(`a pax extended header near byte ${this.position} is malformed`);
+      const space = data.subarray(at, at + MAX_RECORD_DIGITS + 1).indexOf(0x20);
+      const digits = space < 0 ? "" : data.toString("latin1", at, at + space);
+      const length = /^[0-9]+$/.test(digits) ? Number(digits) : Number.NaN;
+      // At least the digits, the space, one key byte, "=" and the closing newline.
+      if (!(length >= space + 4) || at + length > data.length || data[at + length - 1] !== 0x0a) {
+        malformed();
         return;
       }
-      const record = data.subarray(space + 1, at + length - 1);
+      const record = data.subarray(at + space + 1, at + length - 1);
       const equals = record.indexOf(0x3d);
+      if (equals < 1) {
+        malformed();
+        return;
+      }
       const key = record.toString("utf8", 0, equals);
       const value = record.toString("utf8", equals + 1);
+      at += length;
+      if (type === "g") {
+        if (GLOBAL_REFUSED.has(key)) {
+          this.fail(
+            `the global pax header at byte ${headerAt} sets ${key} for every entry, which tar programs disagree on`,
+          );
+          return;
+        }
+        continue;
+      }
       if (key === "path") this.next.path = value;
       else if (key === "linkpath") this.next.linkpath = value;
       else if (key === "size") {
@@ -288,7 +320,6 @@ export class TarWalk extends Transform {
         }
         this.next.size = Number(value);
       }
-      at += length;
     }
   }
 

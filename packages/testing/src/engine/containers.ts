@@ -23,6 +23,8 @@ export interface RunOptions {
   cmd?: string[];
   /** `host` (services on 127.0.0.1) or `none`; never a bridge. */
   network?: "host" | "none";
+  /** A read-only root file system, /tmp included. */
+  readOnly?: boolean;
 }
 
 export async function runContainer(docker: Docker, options: RunOptions): Promise<TestContainer> {
@@ -32,7 +34,7 @@ export async function runContainer(docker: Docker, options: RunOptions): Promise
     Cmd: options.cmd,
     Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
     Labels: options.labels ?? {},
-    HostConfig: { NetworkMode: options.network ?? "none", Init: true },
+    HostConfig: { NetworkMode: options.network ?? "none", Init: true, ReadonlyRootfs: options.readOnly ?? false },
   });
   await container.start();
   return wrapContainer(docker, container.id, options.name);

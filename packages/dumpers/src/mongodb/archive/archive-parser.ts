@@ -84,44 +84,58 @@ async function* readAll(input: ArchiveInput, bounds: ArchiveLimits): AsyncGenera
   const headerLength = await reader.length("its header");
   if (headerLength === ARCHIVE_TERMINATOR) throw corrupted("the header document is missing");
   yield { kind: "header", header: readHeader(await reader.document(headerLength, "its header")) };
+  const prelude = yield* readPrelude(reader, bounds);
+  yield { kind: "prelude-end" };
+  yield* readBlocks(input, reader, prelude);
+}
 
-  const announced = new Map<string, Announced>();
-  const dataOwners = new Map<string, Announced[]>();
+interface Prelude {
+  announced: Set<Announced>;
+  /** Data namespace key → the prelude entries its end-of-data block completes. */
+  owners: Map<string, Announced[]>;
+}
+
+async function* readPrelude(reader: Reader, bounds: ArchiveLimits): AsyncGenerator<ArchiveEvent, Prelude> {
+  const keys = new Set<string>();
+  const prelude: Prelude = { announced: new Set(), owners: new Map() };
   for (;;) {
     const length = await reader.length("its prelude");
-    if (length === ARCHIVE_TERMINATOR) break;
+    if (length === ARCHIVE_TERMINATOR) return prelude;
     const entry = reader.preludeEntry(await reader.document(length, "its prelude"));
     const key = namespaceKey(entry.db, entry.collection);
-    if (announced.has(key)) throw corrupted(`the prelude lists ${label(entry.db, entry.collection)} twice`);
-    if (announced.size >= bounds.maxPreludeEntries) {
+    if (keys.has(key)) throw corrupted(`the prelude lists ${label(entry.db, entry.collection)} twice`);
+    if (keys.size >= bounds.maxPreludeEntries) {
       throw new ArchiveError(`the archive lists more than ${bounds.maxPreludeEntries} collections, more than allowed`);
     }
-    const dataKeys = [key];
-    if (entry.type === "timeseries") dataKeys.push(namespaceKey(entry.db, TIMESERIES_BUCKET_PREFIX + entry.collection));
-    const item = { name: label(entry.db, entry.collection), dataKeys };
-    announced.set(key, item);
-    for (const dataKey of dataKeys) dataOwners.set(dataKey, [...(dataOwners.get(dataKey) ?? []), item]);
+    keys.add(key);
+    const item: Announced = { name: label(entry.db, entry.collection), dataKeys: [key] };
+    if (entry.type === "timeseries") {
+      item.dataKeys.push(namespaceKey(entry.db, TIMESERIES_BUCKET_PREFIX + entry.collection));
+    }
+    prelude.announced.add(item);
+    for (const dataKey of item.dataKeys) prelude.owners.set(dataKey, [...(prelude.owners.get(dataKey) ?? []), item]);
     yield { kind: "collection", entry };
   }
-  yield { kind: "prelude-end" };
+}
 
+async function* readBlocks(input: ArchiveInput, reader: Reader, prelude: Prelude): AsyncGenerator<ArchiveEvent> {
   const namespaces = new Map<string, Namespace>();
   const finished = new Set<Announced>();
   for (;;) {
-    if (finished.size === announced.size) {
+    if (finished.size === prelude.announced.size) {
       // Every announced collection ended: a valid archive stops here, so anything more is not a block.
       if (await input.atEnd()) return;
       throw corrupted("unexpected bytes follow the last end-of-data block");
     }
     if (await input.atEnd()) {
-      const missing = [...announced.values()].find((item) => !finished.has(item));
+      const missing = [...prelude.announced].find((item) => !finished.has(item));
       throw new ArchiveError(`the archive ends before ${missing?.name} reached its end-of-data block: ${CUT_SHORT}`);
     }
     const length = await reader.length("a block header");
     if (length === ARCHIVE_TERMINATOR) throw corrupted("two terminators in a row (a block without a header)");
     const header = reader.namespaceHeader(await reader.document(length, "a block header"));
     const key = namespaceKey(header.db, header.collection);
-    const owners = dataOwners.get(key);
+    const owners = prelude.owners.get(key);
     if (!owners) throw corrupted(`data for ${label(header.db, header.collection)}, which the prelude does not list`);
     let ns = namespaces.get(key);
     if (!ns) {

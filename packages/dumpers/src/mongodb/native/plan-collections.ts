@@ -33,7 +33,9 @@ export async function databasesToDump(client: MongoClient, database: string | un
  */
 export async function planDatabase(client: MongoClient, database: string): Promise<PreludeCollection[]> {
   const db = client.db(database);
-  const listed = (await db.listCollections({}, { nameOnly: false }).toArray()) as Listed[];
+  // Numbers keep their BSON types (an index key of double 1.0 stays a double), as mongodump writes them.
+  const exact = { promoteValues: false } as const;
+  const listed = (await db.listCollections({}, { nameOnly: false, ...exact }).toArray()) as Listed[];
   const collections: PreludeCollection[] = [];
   const views: PreludeCollection[] = [];
   for (const entry of listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -44,7 +46,7 @@ export async function planDatabase(client: MongoClient, database: string): Promi
         `${database}.${entry.name} is a ${type} collection, which the native client cannot dump; use backup.mode=exec with mongodump`,
       );
     }
-    const indexes = type === "collection" ? await db.collection(entry.name).listIndexes().toArray() : [];
+    const indexes = type === "collection" ? await db.collection(entry.name).listIndexes(exact).toArray() : [];
     const listedUuid = entry.info?.uuid;
     const uuid = typeof listedUuid === "string" ? listedUuid.replaceAll("-", "") : listedUuid?.toString("hex");
     const metadata = metadataJson({
