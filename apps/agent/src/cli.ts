@@ -11,6 +11,7 @@ import { restoreCommand } from "./commands/restore-command.js";
 import { verifyCommand } from "./commands/verify-command.js";
 import { versionCommand } from "./commands/version-command.js";
 import { createLogger } from "./logging/create-logger.js";
+import { logInternalErrors } from "./logging/internal-errors.js";
 import { SecretSet } from "./logging/secret-set.js";
 
 /** Exit codes scripts can rely on. */
@@ -164,6 +165,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     case "gc":
       return gcCommand(context, values["dry-run"] === true || settings.gcDryRun, logger);
     default:
+      logInternalErrors(logger);
       await runAgentCommand(context, logger, secrets);
       return EXIT.ok;
   }

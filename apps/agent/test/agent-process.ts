@@ -14,10 +14,11 @@ export interface AgentProcess {
 }
 
 /** The agent started through its bin, as a user starts it. */
-export function startAgentProcess(env: Record<string, string>): AgentProcess {
+export function startAgentProcess(env: Record<string, string>, options: { cwd?: string } = {}): AgentProcess {
   // Tests talk to the agent over loopback only.
   env = { HTTP_HOST: "127.0.0.1", HTTP_PORT: "0", ...env };
   const child = spawn(process.execPath, [BIN, "agent"], {
+    ...options,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -56,15 +56,18 @@ describe("every run ends, the agent never freezes", () => {
   let hostile: TestContainer;
   const agents: AgentProcess[] = [];
 
-  const startAgent = async (env: Record<string, string>) => {
+  const startAgent = async (env: Record<string, string>, cwd?: string) => {
     const port = await freePort();
-    const agent = startAgentProcess({
-      DOCKER_HOST: testEngine().dockerHost,
-      HTTP_PORT: String(port),
-      API_TOKEN: TOKEN,
-      BACKUP_STALL_TIMEOUT: "0",
-      ...env,
-    });
+    const agent = startAgentProcess(
+      {
+        DOCKER_HOST: testEngine().dockerHost,
+        HTTP_PORT: String(port),
+        API_TOKEN: TOKEN,
+        BACKUP_STALL_TIMEOUT: "0",
+        ...env,
+      },
+      cwd ? { cwd } : {},
+    );
     agents.push(agent);
     await agent.waitForLine((l) => l.event === "agent.started");
     return { agent, port };
@@ -164,4 +167,64 @@ describe("every run ends, the agent never freezes", () => {
     expect(await readdir(backups, { recursive: true })).toEqual([]);
     expect(await agent.stop()).toBe(0);
   });
+
+  it("an exception thrown outside any run is logged masked, its run still ends, and the agent lives on", async () => {
+    // A dumper plugin that throws from a timer, fails a stream nobody listens to, and never completes.
+    const home = await mkdtemp(join(tmpdir(), "lb-live-plugin-"));
+    const plugin = join(home, "node_modules", "lb-hostile-dumper");
+    await mkdir(plugin, { recursive: true });
+    await writeFile(
+      join(plugin, "package.json"),
+      JSON.stringify({ name: "lb-hostile-dumper", type: "module", main: "index.js" }),
+    );
+    await writeFile(join(plugin, "index.js"), HOSTILE_PLUGIN);
+    const { docker } = testEngine();
+    const target = await runContainer(docker, {
+      image: await databaseImage(docker, "postgres"),
+      name: `lb-live-plugin-${process.pid}`,
+      cmd: ["sleep", "infinity"],
+      labels: labelled("hostile", {
+        "backup.database": "db",
+      }),
+    });
+    try {
+      const { agent, port } = await startAgent(
+        {
+          LOCAL_BACKUP_PATH: join(home, "backups"),
+          LB_PLUGINS: "lb-hostile-dumper",
+          BACKUP_TIMEOUT: "3s",
+          // A secret of the agent's that the plugin's errors happen to quote.
+          WEBHOOK_SECRET: "hostile-secret-value",
+        },
+        home,
+      );
+      await agent.waitForLine((l) => l.event === "job.added" && l.container === target.name, 20_000);
+      expect(await trigger(port, target.name)).toBe(202);
+      const failed = await agent.waitForLine((l) => l.event === "backup.failed" && l.container === target.name, 40_000);
+      expect(String(failed.error)).toContain("BACKUP_TIMEOUT");
+      const internal = agent.lines.filter((l) => l.event === "agent.internal_error");
+      expect(internal.map((l) => l.kind).sort()).toEqual(["uncaught exception", "uncaught exception"]);
+      expect(agent.stdout()).not.toContain("hostile-secret-value");
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect(await agent.stop()).toBe(0);
+    } finally {
+      await target.remove();
+    }
+  });
 });
+
+const HOSTILE_PLUGIN = `import { PassThrough } from "node:stream";
+export default {
+  contractVersion: 1,
+  engine: "hostile",
+  async dump() {
+    const stream = new PassThrough();
+    stream.write("some bytes");
+    const orphan = new PassThrough();
+    setTimeout(() => orphan.destroy(new Error("an orphan stream failed: hostile-secret-value")), 100);
+    setTimeout(() => { throw new Error("thrown outside any promise: hostile-secret-value"); }, 200);
+    return { stream, extension: "bin", completed: new Promise(() => {}), abort: async () => {} };
+  },
+  async restore() {},
+};
+`;
