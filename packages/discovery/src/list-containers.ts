@@ -5,6 +5,8 @@ export interface LabelledContainer {
   name: string;
   image: string;
   labels: Record<string, string>;
+  /** When the engine created it, in seconds since the epoch: the older of two claimants keeps a target. */
+  created: number;
 }
 
 /**
@@ -33,5 +35,6 @@ function toLabelledContainer(c: Docker.ContainerInfo): LabelledContainer {
     name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
     image: c.Image,
     labels: c.Labels ?? {},
+    created: c.Created ?? 0,
   };
 }

@@ -2,7 +2,7 @@ import type { BackupSpec } from "@lb/core";
 import { listContainersWithBackupLabels } from "@lb/discovery";
 import { formatDuration, type LabelError, nextRuns } from "@lb/labels";
 import type { AgentContext } from "../agent-context.js";
-import { duplicateTargetError, evaluateContainer } from "../discovery/evaluate-container.js";
+import { claimTargets } from "../discovery/claim-targets.js";
 
 export interface CheckedContainer {
   name: string;
@@ -44,11 +44,10 @@ export async function checkContainers(context: AgentContext, now = new Date()): 
   const { settings, env } = context;
   const extraEngines = [...context.dumpers.keys()];
   const containers = await listContainersWithBackupLabels(context.docker);
-  containers.sort((a, b) => a.name.localeCompare(b.name));
-  const targets = new Map<string, BackupSpec>();
+  const claims = claimTargets(containers, { settings, env, extraEngines });
+  claims.sort((a, b) => a.container.name.localeCompare(b.container.name));
   const report: CheckReport = { containers: [] };
-  for (const container of containers) {
-    const verdict = evaluateContainer(container, { settings, env, extraEngines });
+  for (const { container, verdict } of claims) {
     const entry: CheckedContainer = {
       name: container.name,
       ok: true,
@@ -60,13 +59,8 @@ export async function checkContainers(context: AgentContext, now = new Date()): 
     if (verdict.kind === "disabled") entry.enabled = false;
     else if (verdict.kind === "invalid") entry.errors = verdict.errors;
     else {
-      const other = targets.get(verdict.spec.identity);
-      if (other) entry.errors = [duplicateTargetError(verdict.spec, other)];
-      else {
-        targets.set(verdict.spec.identity, verdict.spec);
-        entry.spec = describeSpec(verdict.spec, now);
-        entry.warnings = verdict.warnings;
-      }
+      entry.spec = describeSpec(verdict.spec, now);
+      entry.warnings = verdict.warnings;
     }
     entry.ok = entry.errors.length === 0;
     report.containers.push(entry);

@@ -5,7 +5,7 @@ import type { AgentSettings, LabelError } from "@lb/labels";
 import type Docker from "dockerode";
 import type { AgentLogger } from "../logging/create-logger.js";
 import type { JobTable } from "../schedule/job-table.js";
-import { duplicateTargetError, evaluateContainer } from "./evaluate-container.js";
+import { claimTargets } from "./claim-targets.js";
 
 export interface ReconcilerOptions {
   docker: Docker;
@@ -67,18 +67,19 @@ export class Reconciler {
     const { logger, jobs } = this.options;
     const started = performance.now();
     const containers = await listLabelledContainers(this.options.docker);
+    const owners = new Map(jobs.specs().map((spec) => [spec.identity, spec.containerId]));
     const wanted = new Map<string, BackupSpec>();
     const present = new Set<string>();
-    for (const container of containers) {
+    for (const { container, verdict } of claimTargets(containers, this.options, owners)) {
       present.add(container.id);
-      const spec = this.specFor(container);
-      if (!spec) continue;
-      const other = wanted.get(spec.identity);
-      if (other) {
-        this.report(container, [duplicateTargetError(spec, other)]);
+      if (verdict.kind === "disabled") continue;
+      if (verdict.kind === "invalid") {
+        this.report(container, verdict.errors);
         continue;
       }
-      wanted.set(spec.identity, spec);
+      if (verdict.warnings.length) this.report(container, verdict.warnings, "warn");
+      else this.reported.delete(container.id);
+      wanted.set(verdict.spec.identity, verdict.spec);
     }
     for (const id of this.reported.keys()) if (!present.has(id)) this.reported.delete(id);
 
@@ -96,18 +97,6 @@ export class Reconciler {
       },
       "reconcile completed",
     );
-  }
-
-  private specFor(container: LabelledContainer): BackupSpec | undefined {
-    const verdict = evaluateContainer(container, this.options);
-    if (verdict.kind === "disabled") return undefined;
-    if (verdict.kind === "invalid") {
-      this.report(container, verdict.errors);
-      return undefined;
-    }
-    if (verdict.warnings.length) this.report(container, verdict.warnings, "warn");
-    else this.reported.delete(container.id);
-    return verdict.spec;
   }
 
   private report(container: LabelledContainer, problems: LabelError[], level: "error" | "warn" = "error"): void {
