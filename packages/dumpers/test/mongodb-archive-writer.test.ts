@@ -8,39 +8,13 @@ import {
 } from "../src/mongodb/archive/index.js";
 import { ArchiveReader } from "../src/mongodb/archive-verifier.js";
 import { CRC64_ECMA_GO, crc64 } from "../src/redis/crc64.js";
+import { handBson } from "./hand-bson.js";
 
 const MAGIC = Buffer.from([0x6d, 0xe2, 0x99, 0x81]);
 const TERMINATOR = Buffer.from([0xff, 0xff, 0xff, 0xff]);
 const HEADER = { formatVersion: "0.1", serverVersion: "8.0.4", toolVersion: "lb-test", concurrentCollections: 1 };
 
-/** Hand-rolled BSON (strings, int32, int64, booleans) so the layout checks do not trust the bson package. */
-function bson(fields: [string, string | number | bigint | boolean][]): Buffer {
-  const parts: Buffer[] = [];
-  for (const [name, value] of fields) {
-    const key = Buffer.from(`${name}\0`);
-    if (typeof value === "string") {
-      const text = Buffer.from(`${value}\0`);
-      const length = Buffer.alloc(4);
-      length.writeInt32LE(text.length);
-      parts.push(Buffer.from([0x02]), key, length, text);
-    } else if (typeof value === "bigint") {
-      const v = Buffer.alloc(8);
-      v.writeBigInt64LE(BigInt.asIntN(64, value));
-      parts.push(Buffer.from([0x12]), key, v);
-    } else if (typeof value === "boolean") {
-      parts.push(Buffer.from([0x08]), key, Buffer.from([value ? 1 : 0]));
-    } else {
-      const v = Buffer.alloc(4);
-      v.writeInt32LE(value);
-      parts.push(Buffer.from([0x10]), key, v);
-    }
-  }
-  const body = Buffer.concat(parts);
-  const doc = Buffer.alloc(4 + body.length + 1);
-  doc.writeInt32LE(doc.length);
-  body.copy(doc, 4);
-  return doc;
-}
+const bson = handBson;
 
 const doc = (fields: Record<string, unknown>) => Buffer.from(serialize(fields));
 const entry = (collection: string, type = "collection"): PreludeCollection => ({

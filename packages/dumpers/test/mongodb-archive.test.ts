@@ -2,37 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ArchiveReader } from "../src/mongodb/archive-verifier.js";
 import { bsonFields } from "../src/mongodb/bson-fields.js";
 import { CRC64_ECMA_GO, crc64 } from "../src/redis/crc64.js";
+import { type HandBsonValue, handBson } from "./hand-bson.js";
 
-type Value = string | number | bigint | boolean;
-
-/** A minimal BSON encoder for the tests: strings, int32, int64 and booleans. */
-function bson(fields: Record<string, Value>): Buffer {
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    const key = Buffer.from(`${name}\0`);
-    if (typeof value === "string") {
-      const text = Buffer.from(`${value}\0`);
-      const length = Buffer.alloc(4);
-      length.writeInt32LE(text.length);
-      parts.push(Buffer.from([0x02]), key, length, text);
-    } else if (typeof value === "bigint") {
-      const v = Buffer.alloc(8);
-      v.writeBigInt64LE(BigInt.asIntN(64, value));
-      parts.push(Buffer.from([0x12]), key, v);
-    } else if (typeof value === "boolean") {
-      parts.push(Buffer.from([0x08]), key, Buffer.from([value ? 1 : 0]));
-    } else {
-      const v = Buffer.alloc(4);
-      v.writeInt32LE(value);
-      parts.push(Buffer.from([0x10]), key, v);
-    }
-  }
-  const body = Buffer.concat(parts);
-  const doc = Buffer.alloc(4 + body.length + 1);
-  doc.writeInt32LE(doc.length);
-  body.copy(doc, 4);
-  return doc;
-}
+/** A BSON document of `fields`, encoded by hand. */
+const bson = (fields: Record<string, HandBsonValue>) => handBson(Object.entries(fields));
 
 const MAGIC = Buffer.from([0x6d, 0xe2, 0x99, 0x81]);
 const TERMINATOR = Buffer.from([0xff, 0xff, 0xff, 0xff]);
