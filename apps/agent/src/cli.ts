@@ -59,11 +59,12 @@ configured destination; with a container, only its target's.`,
 
 Re-reads one backup, or all of them, and checks size and sha256 against the manifest
 and that the compressed stream decompresses whole. Exits 1 when any check fails.`,
-  restore: `Usage: label-backup restore <container> [--artifact KEY] [--into CONTAINER] [--force]
+  restore: `Usage: label-backup restore <container> [--artifact KEY] [--into CONTAINER] [--force] [--no-verify]
 
 Restores the newest backup of the container's target, or the one named by --artifact,
 into the container, or into --into CONTAINER. Refuses (exit 4) to overwrite a database
-that holds data unless --force.`,
+that holds data unless --force. First checks the backup's size and sha256 against its
+manifest and refuses (exit 1) one that does not match; --no-verify skips that check.`,
   gc: `Usage: label-backup gc [--dry-run]
 
 Prunes every destination once by each target's backup.retention and backup.keep-*
@@ -96,6 +97,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
         force: { type: "boolean" },
         artifact: { type: "string" },
         into: { type: "string" },
+        "no-verify": { type: "boolean" },
       },
     });
   } catch (error) {
@@ -159,6 +161,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
           artifact: values.artifact as string | undefined,
           into: values.into as string | undefined,
           force: values.force === true,
+          verify: values["no-verify"] !== true,
         },
         logger,
       );

@@ -30,7 +30,16 @@ export interface AgentSettings {
   /** Canonical IANA zone from TZ, default UTC. */
   timezone: string;
   dockerHost?: string;
-  webhook: { url?: string; secret?: string; timeoutSeconds: number; maxRetries: number };
+  webhook: {
+    url?: string;
+    secret?: string;
+    timeoutSeconds: number;
+    maxRetries: number;
+    /** WEBHOOK_ALLOWED_ORIGINS, normalised: origins besides WEBHOOK_URL's that the secret may sign for. */
+    allowedOrigins: string[];
+    /** LABEL_WEBHOOKS: whether `backup.webhook` labels are followed (default on). */
+    labelWebhooks: boolean;
+  };
   /** Present when BUCKET_NAME is set. */
   s3?: S3Settings;
   runtime: RuntimeSettings;
@@ -153,6 +162,14 @@ export function readAgentSettings(env: Env): SettingsResult {
     else maxRetries = value;
   }
 
+  const allowedOrigins = readAllowedOrigins(read(env, "WEBHOOK_ALLOWED_ORIGINS"), error);
+  let labelWebhooks = true;
+  const labelWebhooksText = read(env, "LABEL_WEBHOOKS")?.toLowerCase();
+  if (labelWebhooksText === "off") labelWebhooks = false;
+  else if (labelWebhooksText !== undefined && labelWebhooksText !== "on") {
+    error("LABEL_WEBHOOKS", `must be on or off, got ${quote(labelWebhooksText)}`);
+  }
+
   const s3 = readS3(env, error);
   const runtime = readRuntimeSettings(env, timezone, error);
 
@@ -164,7 +181,7 @@ export function readAgentSettings(env: Env): SettingsResult {
     localBackupPath,
     reconcileIntervalSeconds,
     timezone,
-    webhook: { timeoutSeconds, maxRetries },
+    webhook: { timeoutSeconds, maxRetries, allowedOrigins, labelWebhooks },
     runtime,
   };
   if (dockerHost !== undefined) settings.dockerHost = dockerHost;
@@ -172,6 +189,45 @@ export function readAgentSettings(env: Env): SettingsResult {
   if (webhookSecret !== undefined) settings.webhook.secret = webhookSecret;
   if (s3 !== undefined) settings.s3 = s3;
   return { ok: true, settings, warnings };
+}
+
+/**
+ * WEBHOOK_ALLOWED_ORIGINS: comma-separated `scheme://host[:port]`, normalised as origins
+ * compare (lower-case host, default port dropped). Anything more than an origin is
+ * refused, not trimmed: a path would suggest a restriction that signing does not make.
+ * The same rule as `parseOrigin` in @lb/notify, which checks them again when signing.
+ */
+function readAllowedOrigins(text: string | undefined, error: (variable: string, reason: string) => void): string[] {
+  const origins: string[] = [];
+  const entries = (text ?? "").split(",").map((entry) => entry.trim());
+  for (const [index, entry] of entries.entries()) {
+    if (entry === "") continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(entry);
+    } catch {}
+    const onlyOrigin =
+      parsed !== undefined &&
+      (parsed.protocol === "http:" || parsed.protocol === "https:") &&
+      parsed.username === "" &&
+      parsed.password === "" &&
+      parsed.pathname === "/" &&
+      !/[?#]/.test(entry);
+    if (parsed !== undefined && onlyOrigin) {
+      origins.push(parsed.origin);
+      continue;
+    }
+    // Never quoted: a full webhook URL pasted here carries its token in the path or query.
+    const which =
+      parsed?.protocol === "http:" || parsed?.protocol === "https:"
+        ? `entry ${index + 1} (${parsed.origin}…)`
+        : `entry ${index + 1}`;
+    error(
+      "WEBHOOK_ALLOWED_ORIGINS",
+      `${which} is not an origin: write scheme://host[:port], like https://hooks.example.com, with no path, query or credentials`,
+    );
+  }
+  return [...new Set(origins)];
 }
 
 function validDockerHost(text: string): boolean {

@@ -37,7 +37,7 @@ describe("loadAgentSettings", () => {
       localBackupPath: "/backups",
       reconcileIntervalSeconds: 10,
       timezone: "UTC",
-      webhook: { timeoutSeconds: 10, maxRetries: 3 },
+      webhook: { timeoutSeconds: 10, maxRetries: 3, allowedOrigins: [], labelWebhooks: true },
       runtime: DEFAULT_RUNTIME,
     });
   });
@@ -67,6 +67,8 @@ describe("loadAgentSettings", () => {
         secret: "your-webhook-secret",
         timeoutSeconds: 10,
         maxRetries: 3,
+        allowedOrigins: [],
+        labelWebhooks: true,
       },
       s3: {
         bucket: "production-backups",
@@ -114,7 +116,14 @@ describe("loadAgentSettings", () => {
       reconcileIntervalSeconds: 30,
       timezone: "Europe/Paris",
       dockerHost: "tcp://docker:2375",
-      webhook: { url: "http://receiver:8080/hook", secret: "whsec", timeoutSeconds: 5, maxRetries: 0 },
+      webhook: {
+        url: "http://receiver:8080/hook",
+        secret: "whsec",
+        timeoutSeconds: 5,
+        maxRetries: 0,
+        allowedOrigins: [],
+        labelWebhooks: true,
+      },
       s3: {
         bucket: "test-bucket",
         region: "us-east-1",

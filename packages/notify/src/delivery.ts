@@ -14,6 +14,8 @@ export const ID_HEADER = "X-LabelBackup-Id";
 export interface DeliveryJob {
   target: WebhookTarget;
   payload: BackupEventPayload;
+  /** The key to sign with, or undefined to send unsigned (no secret, or an origin not signed for). */
+  secret: string | undefined;
   /** Aborted when the delivery is abandoned: the attempt in flight and any backoff stop at once. */
   cancel: AbortSignal;
 }
@@ -26,18 +28,24 @@ export async function deliverWithRetries(
   options: ResolvedOptions,
   logger: Logger,
 ): Promise<DeliveryResult> {
-  const { target, payload, cancel } = job;
+  const { target, payload, cancel, secret } = job;
   // Serialised once: every attempt sends the same bytes, so the plain signature is stable too.
   const body = JSON.stringify(payload);
   const maxAttempts = options.maxRetries + 1;
-  const fields = { target: target.logTarget, notificationId: payload.id, event: payload.event, maxAttempts };
+  const fields = {
+    target: target.logTarget,
+    notificationId: payload.id,
+    event: payload.event,
+    signed: secret !== undefined,
+    maxAttempts,
+  };
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const headers: Record<string, string> = {
       [EVENT_HEADER]: payload.event,
       [ID_HEADER]: payload.id,
       // Signed per attempt: a retry minutes later must still pass the receiver's freshness check.
-      ...(options.secret ? signatureHeaders(options.secret, body) : {}),
+      ...(secret ? signatureHeaders(secret, body) : {}),
     };
     if (target.authorization) headers.Authorization = target.authorization;
 

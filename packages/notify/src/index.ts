@@ -19,4 +19,5 @@ export {
   type VerifyResult,
   verifyWebhookSignature,
 } from "./signature.js";
+export { originOf, parseOrigin, shouldSign, signingOrigins } from "./signing-origins.js";
 export { parseWebhookTarget, type WebhookTarget } from "./target.js";

@@ -2,6 +2,7 @@ import { errorMessage } from "@lb/core";
 import { deliverWithRetries } from "./delivery.js";
 import { resolveOptions, type WebhookNotifierOptions } from "./options.js";
 import type { BackupEventPayload } from "./payload.js";
+import { shouldSign } from "./signing-origins.js";
 import { parseWebhookTarget, UNPARSABLE_TARGET } from "./target.js";
 
 export interface WebhookNotifier {
@@ -45,9 +46,12 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       return;
     }
 
+    // The secret signs only for origins the caller named, so a URL someone else chose never yields a signature.
+    const signs = settings.signedOrigins === undefined || shouldSign(target.requestUrl, settings.signedOrigins);
+    const secret = signs ? settings.secret : undefined;
     const entry: InFlight = { logTarget: target.logTarget, controller: new AbortController(), done: Promise.resolve() };
     inFlight.add(entry);
-    entry.done = deliverWithRetries({ target, payload, cancel: entry.controller.signal }, settings, logger)
+    entry.done = deliverWithRetries({ target, payload, secret, cancel: entry.controller.signal }, settings, logger)
       .then(
         () => undefined,
         // deliverWithRetries reports failures as results; reaching here is a bug, still kept out of the caller.

@@ -1,8 +1,16 @@
 import { ConfigError, type Logger, silentLogger } from "@lb/core";
+import { parseOrigin } from "./signing-origins.js";
 
 export interface WebhookNotifierOptions {
   /** `WEBHOOK_SECRET`. Without it deliveries are sent unsigned. */
   secret?: string;
+  /**
+   * Origins (`https://hooks.example.com`) whose requests are signed; requests to any other
+   * origin get the same body unsigned. Set it whenever someone other than you can choose
+   * a URL (the agent passes `WEBHOOK_URL`'s origin and `WEBHOOK_ALLOWED_ORIGINS`).
+   * Unset: every request is signed, for callers that choose every URL themselves.
+   */
+  signedOrigins?: readonly string[];
   /** `WEBHOOK_TIMEOUT_SECONDS`: the limit of one attempt, response included. Fractions allowed. */
   timeoutSeconds: number;
   /** `WEBHOOK_MAX_RETRIES`: attempts after the first; 0 means one attempt only. */
@@ -18,6 +26,8 @@ export interface WebhookNotifierOptions {
 
 export interface ResolvedOptions {
   secret: string | undefined;
+  /** Normalised origins; undefined signs every request. */
+  signedOrigins: readonly string[] | undefined;
   timeoutMs: number;
   maxRetries: number;
   logger: Logger;
@@ -58,6 +68,7 @@ export function resolveOptions(options: WebhookNotifierOptions): ResolvedOptions
   return {
     // An empty WEBHOOK_SECRET means unset, as in the original agent.
     secret: options.secret ? options.secret : undefined,
+    signedOrigins: options.signedOrigins === undefined ? undefined : resolveOrigins(options.signedOrigins),
     timeoutMs: timeoutSeconds * 1000,
     maxRetries,
     logger: options.logger ?? silentLogger,
@@ -65,4 +76,18 @@ export function resolveOptions(options: WebhookNotifierOptions): ResolvedOptions
     backoffMaxMs,
     maxPending,
   };
+}
+
+function resolveOrigins(origins: readonly string[]): string[] {
+  return origins.map((text, index) => {
+    const origin = parseOrigin(text);
+    // Not quoted: a mistaken entry may carry credentials.
+    if (origin === undefined) {
+      throw new ConfigError(
+        "signedOrigins",
+        `entry ${index + 1} is not an http(s) origin like https://hooks.example.com (no path, query or credentials)`,
+      );
+    }
+    return origin;
+  });
 }

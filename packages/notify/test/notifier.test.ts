@@ -120,6 +120,35 @@ describe("createWebhookNotifier against a real HTTP receiver", () => {
     expect(hook.requests[0]!.headers["x-labelbackup-timestamp"]).toBeUndefined();
   });
 
+  it("signs only for the signed origins; another origin gets the same body unsigned", async () => {
+    const own = await receiver(ok);
+    const foreign = await receiver(ok);
+    const { notifier: sender, logs } = notifier({ signedOrigins: [own.origin] });
+    const sent = payload();
+    sender.notify(`${own.origin}/hook`, sent);
+    sender.notify(`${foreign.origin}/elsewhere?token=abc`, sent);
+    await sender.flush(5000);
+
+    const [signed] = own.requests;
+    const [unsigned] = foreign.requests;
+    expect(verifyWebhookSignature(secret, signed!.body, signed!.headers, { now: signed!.receivedAt }).ok).toBe(true);
+    expect(signed!.headers[SIGNATURE_SHA256_HEADER.toLowerCase()]).toBeDefined();
+    expect(Object.keys(unsigned!.headers).filter((name) => name.includes("signature"))).toEqual([]);
+    expect(unsigned!.headers["x-labelbackup-timestamp"]).toBeUndefined();
+    expect(unsigned!.body).toBe(signed!.body);
+    const delivered = logs.entries.filter((entry) => entry.msg === "webhook delivered").map((entry) => entry.fields);
+    expect(delivered).toContainEqual(expect.objectContaining({ target: own.origin, signed: true }));
+    expect(delivered).toContainEqual(expect.objectContaining({ target: foreign.origin, signed: false }));
+  });
+
+  it("signs nothing when the signed origins are empty", async () => {
+    const hook = await receiver(ok);
+    const { notifier: sender } = notifier({ signedOrigins: [] });
+    sender.notify(`${hook.origin}/hook`, payload());
+    await sender.flush(5000);
+    expect(Object.keys(hook.requests[0]!.headers).filter((name) => name.includes("signature"))).toEqual([]);
+  });
+
   it("retries a receiver that fails N times and then answers 200: N+1 attempts, same body", async () => {
     const failures = 2;
     const hook = await receiver((index) => ({ status: index < failures ? 503 : 200 }));
@@ -344,6 +373,9 @@ describe("createWebhookNotifier against a real HTTP receiver", () => {
     expect(make({ maxRetries: -1 })).toThrow(/WEBHOOK_MAX_RETRIES/);
     expect(make({ maxRetries: 1.5 })).toThrow(ConfigError);
     expect(make({ maxPending: 0 })).toThrow(ConfigError);
+    expect(make({ signedOrigins: ["https://hooks.example.com/path"] })).toThrow(/signedOrigins: entry 1 /);
+    expect(make({ signedOrigins: ["https://ok.example.com", "https://u:pw@x.example.com"] })).toThrow(/entry 2 /);
+    expect(make({ signedOrigins: ["https://hooks.example.com", "http://127.0.0.1:8080/"] })).not.toThrow();
     expect(make({})).not.toThrow();
   });
 });

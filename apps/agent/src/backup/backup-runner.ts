@@ -16,6 +16,8 @@ export interface RunnerDependencies {
   writerFor(spec: BackupSpec): Writer;
   notifier: WebhookNotifier;
   defaultWebhookUrl: string | undefined;
+  /** LABEL_WEBHOOKS: whether a `backup.webhook` label may redirect the run's webhook. */
+  labelWebhooks: boolean;
   secrets: SecretSet;
   logger: AgentLogger;
   status: StatusBoard;

@@ -1,4 +1,4 @@
-import { createWebhookNotifier, type WebhookNotifier } from "@lb/notify";
+import { createWebhookNotifier, signingOrigins, type WebhookNotifier } from "@lb/notify";
 import type { AgentContext } from "../agent-context.js";
 import type { AgentLogger } from "../logging/create-logger.js";
 import type { SecretSet } from "../logging/secret-set.js";
@@ -15,6 +15,8 @@ export function createRunner(
   const status = new StatusBoard();
   const notifier = createWebhookNotifier({
     secret: settings.webhook.secret,
+    // Labels can point webhooks anywhere; the secret signs only for origins the operator named.
+    signedOrigins: signingOrigins(settings.webhook.url, settings.webhook.allowedOrigins),
     timeoutSeconds: settings.webhook.timeoutSeconds,
     maxRetries: settings.webhook.maxRetries,
     logger,
@@ -25,6 +27,7 @@ export function createRunner(
     writerFor: (spec) => context.destinations.writerFor(spec),
     notifier,
     defaultWebhookUrl: settings.webhook.url,
+    labelWebhooks: settings.webhook.labelWebhooks,
     secrets,
     logger,
     status,

@@ -3,15 +3,20 @@ import { secretsOfSpec } from "@lb/labels";
 import { buildBackupPayload, shouldNotify, type WebhookNotifier } from "@lb/notify";
 import type { BackupOutcome } from "./run-backup.js";
 
-/** Sends the run's webhook to `backup.webhook`, else `WEBHOOK_URL`, as `backup.webhook.on` allows. */
+/**
+ * Sends the run's webhook to `backup.webhook` (unless LABEL_WEBHOOKS=off), else
+ * `WEBHOOK_URL`, as `backup.webhook.on` allows. Whether it is signed is the notifier's
+ * call, by the URL's origin: a label can choose where a payload goes, never that it is signed.
+ */
 export function notifyOutcome(
-  deps: { notifier: WebhookNotifier; defaultWebhookUrl: string | undefined },
+  deps: { notifier: WebhookNotifier; defaultWebhookUrl: string | undefined; labelWebhooks: boolean },
   spec: BackupSpec,
   writer: Writer,
   outcome: BackupOutcome,
   event?: "backup.skipped",
 ): void {
-  const url = spec.webhookUrl ?? deps.defaultWebhookUrl;
+  const labelUrl = deps.labelWebhooks ? spec.webhookUrl : undefined;
+  const url = labelUrl ?? deps.defaultWebhookUrl;
   if (!url) return;
   const payload = buildBackupPayload({
     ...(event ? { event } : {}),

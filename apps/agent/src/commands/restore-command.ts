@@ -5,12 +5,15 @@ import type { Artifact, BackupSpec, Writer } from "@lb/core";
 import { errorMessage, RestoreError } from "@lb/core";
 import type { AgentContext } from "../agent-context.js";
 import type { AgentLogger } from "../logging/create-logger.js";
+import { describeManifestValue, ManifestGuard, verifyArtifact } from "./artifact-check.js";
 import { findTarget } from "./find-target.js";
 
 export interface RestoreOptions {
   artifact?: string;
   into?: string;
   force: boolean;
+  /** Check the artifact against its manifest before loading it; false only with --no-verify. */
+  verify: boolean;
 }
 
 async function chooseArtifact(
@@ -30,10 +33,37 @@ async function chooseArtifact(
 }
 
 /**
- * `label-backup restore <container> [--artifact KEY] [--into CONTAINER] [--force]`:
+ * Before anything reaches the database: the artifact must be the one its manifest
+ * describes (size and sha256, and whole when decompressed). A file swapped for another
+ * valid dump, or cut short, is refused here rather than half-loaded. The stream is read
+ * through once for this and once more to restore, so memory stays flat.
+ */
+async function artifactIsIntact(writer: Writer, artifact: Artifact, verify: boolean): Promise<boolean> {
+  if (!verify) {
+    process.stderr.write(
+      `label-backup: warning: --no-verify: ${artifact.key} was not checked against its manifest (size, sha256) before restoring\n`,
+    );
+    return true;
+  }
+  process.stderr.write(`checking ${artifact.key} against its manifest\n`);
+  const check = await verifyArtifact(writer, artifact);
+  if (check.ok) return true;
+  const { manifest, key } = artifact;
+  process.stderr.write(
+    `label-backup: refusing to restore ${key}: it does not match its manifest; nothing was written to the database\n` +
+      check.problems.map((problem) => `  ${problem}\n`).join("") +
+      `  expected ${describeManifestValue(manifest.storedBytes)} bytes, sha256 ${describeManifestValue(manifest.sha256)}\n` +
+      `  found    ${check.found.bytes} bytes, sha256 ${check.found.sha256}\n` +
+      "label-backup: restore it anyway with --no-verify\n",
+  );
+  return false;
+}
+
+/**
+ * `label-backup restore <container> [--artifact KEY] [--into CONTAINER] [--force] [--no-verify]`:
  * loads the newest backup of the container's target (or the one named) into the
- * container itself, or into another one. The dumper refuses a target that holds data
- * unless --force.
+ * container itself, or into another one, once it matches its manifest. The dumper
+ * refuses a target that holds data unless --force.
  */
 export async function restoreCommand(
   context: AgentContext,
@@ -74,11 +104,15 @@ export async function restoreCommand(
     process.stderr.write(`label-backup: no dumper for ${chosen.artifact.manifest.engine}\n`);
     return 1;
   }
+  if (!(await artifactIsIntact(chosen.writer, chosen.artifact, options.verify))) return 1;
   process.stderr.write(`restoring ${chosen.artifact.key} into ${target.containerName}\n`);
   const raw = new PassThrough();
   const stored = await chosen.writer.read(chosen.artifact.key);
-  const reading =
-    chosen.artifact.manifest.compression === "gzip" ? pipeline(stored, createGunzip(), raw) : pipeline(stored, raw);
+  const stages: NodeJS.ReadWriteStream[] = [];
+  // Storage may hand back other bytes on this second read than on the first: checked again on the way in.
+  if (options.verify) stages.push(new ManifestGuard(chosen.artifact.key, chosen.artifact.manifest));
+  if (chosen.artifact.manifest.compression === "gzip") stages.push(createGunzip());
+  const reading = pipeline([stored, ...stages, raw]);
   try {
     await Promise.all([
       dumper.restore({

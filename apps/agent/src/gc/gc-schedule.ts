@@ -44,6 +44,7 @@ export function scheduleGc(options: GcScheduleOptions): { stop(): void; runNow()
         },
         "gc completed",
       );
+      // Only ever WEBHOOK_URL, whose origin the notifier always signs for; labels cannot redirect GC reports.
       if (!options.webhookUrl) continue;
       const writer = options.writers().find((w) => w.name === result.destination);
       options.notifier.notify(
