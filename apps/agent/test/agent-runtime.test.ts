@@ -59,6 +59,8 @@ describe("agent runtime", () => {
       RECONCILE_INTERVAL_SECONDS: "30",
       WEBHOOK_URL: receiver.url,
       RT_DB_PASSWORD: db.password,
+      // Labels may read only what the operator allows.
+      LABEL_ENV_ALLOW: "RT_DB_PASSWORD",
     });
     await agent.waitForLine((l) => l.event === "agent.started");
   });

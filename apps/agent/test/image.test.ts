@@ -642,6 +642,7 @@ describe("the container image", () => {
           "LOG_LEVEL=debug",
           "RECONCILE_INTERVAL_SECONDS=2",
           `LB_IMAGE_TEST_PG_PASSWORD=${clientSource.password}`,
+          "LABEL_ENV_ALLOW=LB_IMAGE_TEST_*",
         ],
         // The engine runs the image's own check command; only its period is shortened, so
         // the test need not wait the image's 30 s for the first verdict.

@@ -1,4 +1,5 @@
 import { resolveParts, splitReferences, type TemplatePart } from "./env-refs.js";
+import { type LabelEnv, NO_LABEL_ENV } from "./label-env.js";
 import { hasControlChars, quote } from "./quote.js";
 
 /** The schemes `backup.conn` accepts. */
@@ -126,28 +127,20 @@ function parseHosts(text: string, scheme: string): { ok: true; hosts: ConnHost[]
 }
 
 /** Resolves references in a non-secret piece of the URI (host, path, query), unchanged otherwise. */
-function resolvePlain(
-  text: string,
-  env: Record<string, string | undefined>,
-): { ok: true; value: string } | { ok: false; reason: string } {
+function resolvePlain(text: string, env: LabelEnv): { ok: true; value: string } | { ok: false; reason: string } {
   const split = splitReferences(text);
   if (!split.ok) return split;
-  const resolved = resolveParts(split.parts, env);
-  if (!resolved.ok) return { ok: false, reason: missingReason(resolved.missing) };
-  return resolved;
-}
-
-function missingReason(variable: string): string {
-  return `refers to \${${variable}}, which is not set in the agent's environment`;
+  return resolveParts(split.parts, env);
 }
 
 /**
- * Parses a `backup.conn` URI. `${VAR}` references are looked up in `env`; in the user name
+ * Parses a `backup.conn` URI. `${VAR}` references are looked up through `env`, which only
+ * lets through what LABEL_ENV_ALLOW allows (by default nothing); in the user name
  * and password the variable holds the plain value, which is percent-encoded into `uri`.
  * The structure follows Go's net/url, as the original agent did: the query starts at the
  * first `?`, the host at the last `@` before the first `/`. Reasons never quote the URI.
  */
-export function parseConnUri(template: string, env: Record<string, string | undefined> = {}): ConnResult {
+export function parseConnUri(template: string, env: LabelEnv = NO_LABEL_ENV): ConnResult {
   const text = template.trim();
   if (text === "") return fail("is empty");
   if (hasControlChars(text) || /\s/.test(text)) {
@@ -188,11 +181,11 @@ export function parseConnUri(template: string, env: Record<string, string | unde
     const pieces = splitUserinfo(split.parts);
     try {
       const user = resolveParts(pieces.user, env, decodeLiteral);
-      if (!user.ok) return fail(missingReason(user.missing));
+      if (!user.ok) return fail(user.reason);
       username = user.value;
       if (pieces.password) {
         const pass = resolveParts(pieces.password, env, decodeLiteral);
-        if (!pass.ok) return fail(missingReason(pass.missing));
+        if (!pass.ok) return fail(pass.reason);
         password = pass.value;
       }
     } catch {

@@ -1,3 +1,5 @@
+import type { LabelEnv } from "./label-env.js";
+
 /** A piece of a template: literal text, or a `${NAME}` reference to the agent's environment. */
 export type TemplatePart = { text: string } | { variable: string };
 
@@ -28,12 +30,15 @@ export function splitReferences(template: string): { ok: true; parts: TemplatePa
   return { ok: true, parts };
 }
 
-export type ResolveResult = { ok: true; value: string } | { ok: false; missing: string };
+export type ResolveResult = { ok: true; value: string } | { ok: false; reason: string };
 
-/** Joins parts, looking each reference up in `env`; literal text passes through `literal`. */
+/**
+ * Joins parts, looking each reference up through `env` (which enforces LABEL_ENV_ALLOW);
+ * literal text passes through `literal`. Stops at the first reference `env` refuses.
+ */
 export function resolveParts(
   parts: readonly TemplatePart[],
-  env: Record<string, string | undefined>,
+  env: LabelEnv,
   literal: (text: string) => string = (text) => text,
 ): ResolveResult {
   let value = "";
@@ -42,9 +47,9 @@ export function resolveParts(
       value += literal(part.text);
       continue;
     }
-    const found = Object.hasOwn(env, part.variable) ? env[part.variable] : undefined;
-    if (found === undefined) return { ok: false, missing: part.variable };
-    value += found;
+    const found = env(part.variable);
+    if (!found.ok) return found;
+    value += found.value;
   }
   return { ok: true, value };
 }

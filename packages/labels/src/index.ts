@@ -12,7 +12,15 @@ export {
   resolveEngine,
   SCHEMES_BY_ENGINE,
 } from "./engines.js";
+export {
+  type EnvAllowList,
+  type EnvAllowListResult,
+  isEnvAllowed,
+  NO_ENV_ALLOWED,
+  parseEnvAllowList,
+} from "./env-allow-list.js";
 export { COMPOSE_NUMBER_LABEL, COMPOSE_PROJECT_LABEL, COMPOSE_SERVICE_LABEL, targetIdentity } from "./identity.js";
+export { type LabelEnv, labelEnv, NO_LABEL_ENV, type VariableLookup } from "./label-env.js";
 export { LABEL_PREFIX, LABELS } from "./label-names.js";
 export { nextRuns } from "./next-runs.js";
 export { parseBackupLabels, secretsOfSpec } from "./parse-backup-labels.js";

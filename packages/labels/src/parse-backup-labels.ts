@@ -4,8 +4,10 @@ import { type ConnInfo, parseConnUri } from "./conn-uri.js";
 import { parseSchedule } from "./cron.js";
 import { formatDuration } from "./duration.js";
 import { type BuiltinEngine, isBuiltinEngine, resolveEngine, SCHEMES_BY_ENGINE } from "./engines.js";
+import { NO_ENV_ALLOWED } from "./env-allow-list.js";
 import { isHttpUrl } from "./http-url.js";
 import { targetIdentity } from "./identity.js";
+import { type LabelEnv, labelEnv } from "./label-env.js";
 import { backupLabelsOf, isKnownLabel, LABELS } from "./label-names.js";
 import { normalisePrefix } from "./prefix.js";
 import { hasControlChars, quote } from "./quote.js";
@@ -56,7 +58,7 @@ function oneOf<T extends string>(
 function readConn(
   labels: Record<string, string>,
   engine: string | undefined,
-  env: Env,
+  env: LabelEnv,
   out: Collector,
 ): { conn: ConnInfo; masked: string } | undefined {
   const text = labelValue(labels, LABELS.conn);
@@ -250,7 +252,8 @@ function parse(
 
   const schedule = readSchedule(labels, settings, out);
   const errorsBeforeConn = out.errors.length;
-  const conn = readConn(labels, engine, env, out);
+  // Labels are untrusted: they see only the variables the operator's LABEL_ENV_ALLOW lets through.
+  const conn = readConn(labels, engine, labelEnv(env, settings.labelEnvAllow ?? NO_ENV_ALLOWED), out);
   const connFailed = out.errors.length > errorsBeforeConn;
   const path = readPath(labels, engine, out);
   const database = readDatabase(labels, engine, conn?.conn, connFailed, path, out);
@@ -304,7 +307,8 @@ function parse(
 /**
  * Parses every backup.* label of one container. Never throws. Errors name the label;
  * messages never contain a password. `${VAR}` references in backup.conn are looked up in
- * `env` only (pass `process.env` to use the agent's environment).
+ * `env` (pass `process.env` to use the agent's environment), and only for the variables
+ * `settings.labelEnvAllow` (LABEL_ENV_ALLOW) allows; any other reference is an error.
  */
 export function parseBackupLabels(
   container: ContainerLabelsInput,

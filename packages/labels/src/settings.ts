@@ -1,6 +1,7 @@
 import { ConfigError } from "@lb/core";
 import { BOOLEAN_FORMS, parseBoolean } from "./booleans.js";
 import { formatDuration } from "./duration.js";
+import { allowsNothing, type EnvAllowList, parseEnvAllowList } from "./env-allow-list.js";
 import { isHttpUrl } from "./http-url.js";
 import { hasControlChars, quote } from "./quote.js";
 import { DEFAULT_RETENTION_SECONDS, parseRetention } from "./retention.js";
@@ -43,6 +44,8 @@ export interface AgentSettings {
   /** Present when BUCKET_NAME is set. */
   s3?: S3Settings;
   runtime: RuntimeSettings;
+  /** LABEL_ENV_ALLOW: the variables `${NAME}` in labels may read; absent when unset, which allows none. */
+  labelEnvAllow?: EnvAllowList;
 }
 
 /** One invalid environment variable and why. */
@@ -173,6 +176,9 @@ export function readAgentSettings(env: Env): SettingsResult {
   const s3 = readS3(env, error);
   const runtime = readRuntimeSettings(env, timezone, error);
 
+  const labelEnvAllow = parseEnvAllowList(read(env, "LABEL_ENV_ALLOW"));
+  if (!labelEnvAllow.ok) error("LABEL_ENV_ALLOW", labelEnvAllow.reason);
+
   if (errors.length > 0) return { ok: false, errors };
   const settings: AgentSettings = {
     logLevel,
@@ -188,6 +194,7 @@ export function readAgentSettings(env: Env): SettingsResult {
   if (webhookUrl !== undefined) settings.webhook.url = webhookUrl;
   if (webhookSecret !== undefined) settings.webhook.secret = webhookSecret;
   if (s3 !== undefined) settings.s3 = s3;
+  if (labelEnvAllow.ok && !allowsNothing(labelEnvAllow.allow)) settings.labelEnvAllow = labelEnvAllow.allow;
   return { ok: true, settings, warnings };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { parseConnUri } from "../src/index.js";
+import { labelEnv, parseConnUri } from "../src/index.js";
+import { allowList } from "./fixtures.js";
 
 describe("parseConnUri accepts every scheme", () => {
   test.each([
@@ -134,7 +135,8 @@ describe("passwords", () => {
 });
 
 describe("${VAR} references", () => {
-  const env = { PG_PASSWORD: "s3cr3t/with@odd:chars", PG_HOST: "db.internal", PG_DB: "shop", EMPTY: "" };
+  const variables = { PG_PASSWORD: "s3cr3t/with@odd:chars", PG_HOST: "db.internal", PG_DB: "shop", EMPTY: "" };
+  const env = labelEnv({ ...variables, OTHER: "not-for-labels" }, allowList("PG_*, EMPTY, NOPE"));
 
   test("resolve from env; a password value is percent-encoded", () => {
     const result = parseConnUri("postgres://app:${PG_PASSWORD}@${PG_HOST}:5432/${PG_DB}?sslmode=require", env);
@@ -167,6 +169,20 @@ describe("${VAR} references", () => {
       ok: false,
       reason: "refers to ${NOPE}, which is not set in the agent's environment",
     });
+  });
+
+  test("a variable outside LABEL_ENV_ALLOW is refused by name, its value never read", () => {
+    const result = parseConnUri("postgres://u:pw@db/${OTHER}", env);
+    expect(result).toEqual({ ok: false, reason: "${OTHER} is not in LABEL_ENV_ALLOW" });
+  });
+
+  test("without an allow-list no reference resolves, and the reason says why", () => {
+    expect(parseConnUri("postgres://u:${PG_PASSWORD}@db/app")).toEqual({
+      ok: false,
+      reason:
+        "${PG_PASSWORD} is not in LABEL_ENV_ALLOW, which is unset, so labels may not read the agent's environment",
+    });
+    expect(parseConnUri("postgres://u:pw@db/app")).toMatchObject({ ok: true, conn: { password: "pw" } });
   });
 
   test("malformed references", () => {

@@ -1,4 +1,4 @@
-import { type AgentSettings, loadAgentSettings } from "../src/index.js";
+import { type AgentSettings, type EnvAllowList, loadAgentSettings, parseEnvAllowList } from "../src/index.js";
 
 /** Settings as the agent would load them with no environment at all. */
 export const defaultSettings: AgentSettings = loadAgentSettings({});
@@ -8,4 +8,11 @@ export const s3Settings: AgentSettings = loadAgentSettings({ BUCKET_NAME: "produ
 
 export function container(labels: Record<string, string>, name = "db", id = "0123456789ab") {
   return { id, name, labels };
+}
+
+/** A LABEL_ENV_ALLOW value read as the agent reads it; throws on an invalid one. */
+export function allowList(text: string): EnvAllowList {
+  const result = parseEnvAllowList(text);
+  if (!result.ok) throw new Error(result.reason);
+  return result.allow;
 }

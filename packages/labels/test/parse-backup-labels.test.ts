@@ -350,7 +350,7 @@ describe("defaults and the other labels", () => {
   test("${VAR} in backup.conn resolves from env, and the label copy keeps the reference", () => {
     const result = specOf(
       { ...minimal, "backup.conn": "postgres://app:${DB_PASSWORD}@db:5432/app?sslmode=require" },
-      defaultSettings,
+      loadAgentSettings({ LABEL_ENV_ALLOW: "DB_PASSWORD" }),
       { DB_PASSWORD: "pa ss@word" },
     );
     expect(result.spec.conn).toBe("postgres://app:pa%20ss%40word@db:5432/app?sslmode=require");

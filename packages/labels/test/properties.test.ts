@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test, vi } from "vitest";
 import {
   formatDuration,
   LABELS,
+  loadAgentSettings,
   nextRuns,
   normalisePrefix,
   parseBackupLabels,
@@ -211,6 +212,7 @@ describe("passwords never leak", () => {
   });
 
   test("when it comes from ${VAR}", () => {
+    const allowPw = loadAgentSettings({ LABEL_ENV_ALLOW: "PW" });
     fc.assert(
       fc.property(password, hostPart, pathPart, (secret, host, path) => {
         const labels = {
@@ -218,7 +220,7 @@ describe("passwords never leak", () => {
           [LABELS.cron]: "@daily",
           [LABELS.conn]: `postgres://user:\${PW}@${host}${path}`,
         };
-        const result = parseBackupLabels({ id: "c0ffee", name: "db", labels }, defaultSettings, { PW: secret });
+        const result = parseBackupLabels({ id: "c0ffee", name: "db", labels }, allowPw, { PW: secret });
         const exposed = result.ok ? { ...result.spec, conn: undefined } : result.errors;
         for (const text of stringsIn(exposed)) {
           expect(text).not.toContain(secret);
