@@ -1,9 +1,7 @@
-import { Writable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { createLogger } from "../src/logging/create-logger.js";
-import { SecretSet } from "../src/logging/secret-set.js";
 import { MIN_EMBEDDED_SECRET_LENGTH } from "../src/logging/text-redactor.js";
+import { captureLog } from "./log-capture.js";
 
 /** The fields pino writes itself, from no caller's value. */
 const ENVELOPE = new Set(["level", "time", "name", "msg"]);
@@ -61,16 +59,7 @@ describe("for arbitrary secrets and log fields", () => {
     });
     fc.assert(
       fc.property(scenario, ([secrets, calls]) => {
-        const lines: string[] = [];
-        const out = new Writable({
-          write(chunk, _encoding, done) {
-            lines.push(...chunk.toString().split("\n").filter(Boolean));
-            done();
-          },
-        });
-        const set = new SecretSet();
-        set.add(...secrets);
-        const logger = createLogger("info", set, out);
+        const { logger, lines } = captureLog("info", ...secrets);
         for (const [fields, message] of calls) logger.info(fields, message);
 
         expect(lines).toHaveLength(calls.length);

@@ -1,25 +1,10 @@
-import { Writable } from "node:stream";
 import { describe, expect, test } from "vitest";
-import { createLogger } from "../src/logging/create-logger.js";
-import { SecretSet } from "../src/logging/secret-set.js";
+import { captureLog } from "./log-capture.js";
 
 const LONG = "correct-horse-battery-staple";
 
 /** A logger at trace level whose lines are kept, and the secrets it masks. */
-function capture(...secrets: string[]) {
-  const lines: string[] = [];
-  const out = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...chunk.toString().split("\n").filter(Boolean));
-      done();
-    },
-  });
-  const set = new SecretSet();
-  set.add(...secrets);
-  const logger = createLogger("trace", set, out);
-  const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { logger, lines, parsed, secrets: set };
-}
+const capture = (...secrets: string[]) => captureLog("trace", ...secrets);
 
 describe("log lines with short and awkward secrets", () => {
   // A container's password is a single quote, another's one letter, another's a backslash.

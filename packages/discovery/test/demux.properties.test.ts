@@ -1,3 +1,4 @@
+import { inPieces } from "@lb/testing/properties";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDemuxer } from "../src/demux.js";
@@ -14,17 +15,6 @@ function frame(type: number, payload: Uint8Array): Buffer {
   header[0] = type;
   header.writeUInt32BE(payload.length, 4);
   return Buffer.concat([header, payload]);
-}
-
-/** Splits bytes into pieces whose sizes cycle through `sizes`. */
-function pieces(bytes: Uint8Array, sizes: number[]): Buffer[] {
-  const out: Buffer[] = [];
-  for (let at = 0, turn = 0; at < bytes.length; turn++) {
-    const size = sizes[turn % sizes.length] ?? bytes.length;
-    out.push(Buffer.from(bytes.subarray(at, at + size)));
-    at += size;
-  }
-  return out;
 }
 
 /** Writes the chunks one after another, as a socket would, and collects both outputs until they end. */
@@ -59,7 +49,7 @@ describe("createDemuxer properties", () => {
       fc.asyncProperty(frames, chunking, async (list, sizes) => {
         const wire = Buffer.concat(list.map(({ type, payload }) => frame(type, payload)));
         const only = (type: number) => Buffer.concat(list.filter((f) => f.type === type).map((f) => f.payload));
-        const { stdout, stderr } = await demux(pieces(wire, sizes));
+        const { stdout, stderr } = await demux(inPieces(wire, sizes));
         expect(stdout.equals(only(1))).toBe(true);
         expect(stderr.equals(only(2))).toBe(true);
       }),
@@ -73,7 +63,7 @@ describe("createDemuxer properties", () => {
     const start = fc.constantFrom(Buffer.alloc(0), huge, frame(7, Buffer.alloc(0)).fill(0xff, 4));
     await fc.assert(
       fc.asyncProperty(start, fc.uint8Array({ maxLength: 4096 }), chunking, async (head, bytes, sizes) => {
-        const { stdout, stderr } = await demux(pieces(Buffer.concat([head, bytes]), sizes));
+        const { stdout, stderr } = await demux(inPieces(Buffer.concat([head, bytes]), sizes));
         // A frame promising more than came hands on what came, no more: nothing is buffered.
         expect(stdout.length + stderr.length).toBeLessThanOrEqual(bytes.length);
       }),

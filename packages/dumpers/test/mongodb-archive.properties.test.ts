@@ -1,3 +1,4 @@
+import { byteMutation, mutateBytes } from "@lb/testing/properties";
 import { serialize } from "bson";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -102,32 +103,6 @@ function build(collections: Spec[], schedule: [number, number][]) {
   return { bytes: Buffer.concat(out), prelude };
 }
 
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.nat({ max: 7 }) }),
-  fc.record({ kind: fc.constant("cut" as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
-  }),
-  // A whole word overwritten: the likeliest way to turn a length into something hostile.
-  fc.record({ kind: fc.constant("word" as const), at: fc.nat(), word: fc.nat({ max: 0xffffffff }) }),
-);
-
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutate(bytes: Buffer, changes: Mutation[]): Buffer {
-  let out = Buffer.from(bytes);
-  for (const change of changes) {
-    const at = change.at % (out.length + 1);
-    if (change.kind === "flip" && at < out.length) out[at] = (out[at] ?? 0) ^ (1 << change.bit);
-    if (change.kind === "cut") out = out.subarray(0, at);
-    if (change.kind === "insert") out = Buffer.concat([out.subarray(0, at), change.bytes, out.subarray(at)]);
-    if (change.kind === "word" && at + 4 <= out.length) out.writeUInt32LE(change.word, at);
-  }
-  return out;
-}
-
 describe("mongodump archive properties", () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -178,9 +153,9 @@ describe("mongodump archive properties", () => {
     );
     await fc.assert(
       fc.asyncProperty(
-        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.array(byteMutation, { minLength: 1, maxLength: 3 }),
         fc.integer({ min: 1, max: 80 }),
-        (changes, size) => parsesOrRefuses(mutate(bytes, changes), [size]),
+        (changes, size) => parsesOrRefuses(mutateBytes(bytes, changes), [size]),
       ),
       { numRuns: 500 },
     );

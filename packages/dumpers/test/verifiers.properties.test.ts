@@ -1,5 +1,6 @@
 import { Readable, type Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { byteMutation, inPieces, mutateBytes } from "@lb/testing/properties";
 import { serialize } from "bson";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -32,17 +33,6 @@ function wholeCuts(bytes: Buffer, isWhole: (prefix: Buffer) => boolean): number[
   return wrong;
 }
 
-/** Splits bytes into pieces whose sizes cycle through `sizes`. */
-function pieces(bytes: Uint8Array, sizes: number[]): Buffer[] {
-  const out: Buffer[] = [];
-  for (let at = 0, turn = 0; at < bytes.length; turn++) {
-    const size = sizes[turn % sizes.length] ?? bytes.length;
-    out.push(Buffer.from(bytes.subarray(at, at + size)));
-    at += size;
-  }
-  return out;
-}
-
 /** Feeds a pass-through by hand, as a stream would: fast enough to try every truncation. */
 function drive<T extends Transform>(stream: T, chunks: Buffer[]): T {
   const done = (error?: Error | null) => {
@@ -60,31 +50,7 @@ const chunking = fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxL
 const coarse = fc.array(fc.integer({ min: 32, max: 600 }), { minLength: 1, maxLength: 6 });
 const garbage = fc.uint8Array({ maxLength: 4096 });
 
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant("flip" as const), at: fc.nat(), bit: fc.nat({ max: 7 }) }),
-  fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), count: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({
-    kind: fc.constant("insert" as const),
-    at: fc.nat(),
-    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
-  }),
-  // A whole word overwritten: the likeliest way to turn a length into something hostile.
-  fc.record({ kind: fc.constant("word" as const), at: fc.nat(), word: fc.nat({ max: 0xffffffff }) }),
-);
-const mutations = fc.array(mutation, { minLength: 1, maxLength: 4 });
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutate(bytes: Buffer, changes: Mutation[]): Buffer {
-  let out = Buffer.from(bytes);
-  for (const change of changes) {
-    const at = change.at % (out.length + 1);
-    if (change.kind === "flip" && at < out.length) out[at] = (out[at] ?? 0) ^ (1 << change.bit);
-    if (change.kind === "delete") out = Buffer.concat([out.subarray(0, at), out.subarray(at + change.count)]);
-    if (change.kind === "insert") out = Buffer.concat([out.subarray(0, at), change.bytes, out.subarray(at)]);
-    if (change.kind === "word" && at + 4 <= out.length) out.writeUInt32LE(change.word, at);
-  }
-  return out;
-}
+const mutations = fc.array(byteMutation, { minLength: 1, maxLength: 4 });
 
 const int32 = (value: number) => {
   const word = Buffer.alloc(4);
@@ -186,7 +152,7 @@ describe("bsonFields on hostile bytes", () => {
     fc.assert(fc.property(garbage, (bytes) => void fieldsOrPlainError(Buffer.from(bytes))));
     fc.assert(
       fc.property(bsonDocument, mutations, (bytes, changes) => {
-        const mutated = mutate(bytes, changes);
+        const mutated = mutateBytes(bytes, changes);
         // The length prefix is set right again, so the mutation reaches the fields.
         if (mutated.length >= 5) mutated.writeInt32LE(mutated.length, 0);
         fieldsOrPlainError(mutated);
@@ -217,7 +183,7 @@ describe("ArchiveReader on hostile bytes", () => {
 
   it("(d) reports the 16-byte output with a negative embedded length as corrupted, at once", () => {
     for (const size of [1, 3, 16]) {
-      expect(readArchive(pieces(NEGATIVE_LENGTH, [size]))).toEqual({
+      expect(readArchive(inPieces(NEGATIVE_LENGTH, [size]))).toEqual({
         incomplete: "the archive is corrupted: field a has an impossible document length -3",
       });
     }
@@ -228,7 +194,7 @@ describe("ArchiveReader on hostile bytes", () => {
     const start = fc.constantFrom(Buffer.alloc(0), MAGIC, prelude);
     fc.assert(
       fc.property(start, garbage, chunking, (head, bytes, sizes) => {
-        expect(readArchive(pieces(Buffer.concat([head, bytes]), sizes))).toBeTypeOf("object");
+        expect(readArchive(inPieces(Buffer.concat([head, bytes]), sizes))).toBeTypeOf("object");
       }),
       { numRuns: 500 },
     );
@@ -239,8 +205,8 @@ describe("ArchiveReader on hostile bytes", () => {
       fc.property(validArchive, chunking, coarse, ({ bytes, collections }, sizes, cutSizes) => {
         const documents = collections.reduce((sum, c) => sum + c.docs.length, 0);
         const namespaces = collections.map((c) => `app.${c.name}`);
-        expect(readArchive(pieces(bytes, sizes))).toMatchObject({ documents, namespaces });
-        expect(wholeCuts(bytes, (prefix) => !("incomplete" in readArchive(pieces(prefix, cutSizes))))).toEqual([]);
+        expect(readArchive(inPieces(bytes, sizes))).toMatchObject({ documents, namespaces });
+        expect(wholeCuts(bytes, (prefix) => !("incomplete" in readArchive(inPieces(prefix, cutSizes))))).toEqual([]);
       }),
       { numRuns: 25 },
     );
@@ -249,7 +215,7 @@ describe("ArchiveReader on hostile bytes", () => {
   it("(c) gives a verdict for mutated archives", () => {
     fc.assert(
       fc.property(validArchive, mutations, chunking, ({ bytes }, changes, sizes) => {
-        expect(readArchive(pieces(mutate(bytes, changes), sizes))).toBeTypeOf("object");
+        expect(readArchive(inPieces(mutateBytes(bytes, changes), sizes))).toBeTypeOf("object");
       }),
       { numRuns: 300 },
     );
@@ -273,7 +239,7 @@ describe("ArchiveReader on hostile bytes", () => {
 
   it("gathers a large document a byte at a time in linear time", () => {
     const header = doc({ version: "0.1", pad: "x".repeat(512 * 1024) });
-    expect(readArchive([MAGIC, ...pieces(header, [1])])).toEqual({
+    expect(readArchive([MAGIC, ...inPieces(header, [1])])).toEqual({
       incomplete: "the archive ends inside its prelude: the transfer was cut short",
     });
   });
@@ -313,7 +279,7 @@ describe("RdbVerifier on hostile bytes", () => {
     const start = fc.constantFrom(Buffer.alloc(0), Buffer.from("REDIS0011"));
     fc.assert(
       fc.property(start, garbage, chunking, (head, bytes, sizes) => {
-        expect(rdbVerdict(pieces(Buffer.concat([head, bytes]), sizes))).toBeTypeOf("object");
+        expect(rdbVerdict(inPieces(Buffer.concat([head, bytes]), sizes))).toBeTypeOf("object");
       }),
       { numRuns: 500 },
     );
@@ -322,8 +288,12 @@ describe("RdbVerifier on hostile bytes", () => {
   it("(b) accepts a valid file in any chunking and reports every truncation incomplete", () => {
     fc.assert(
       fc.property(validRdb, chunking, coarse, (bytes, sizes, cutSizes) => {
-        expect(rdbVerdict(pieces(bytes, sizes))).toEqual({ rdbVersion: 11, redisVersion: "7.2.4", checksummed: true });
-        expect(wholeCuts(bytes, (prefix) => !("incomplete" in rdbVerdict(pieces(prefix, cutSizes))))).toEqual([]);
+        expect(rdbVerdict(inPieces(bytes, sizes))).toEqual({
+          rdbVersion: 11,
+          redisVersion: "7.2.4",
+          checksummed: true,
+        });
+        expect(wholeCuts(bytes, (prefix) => !("incomplete" in rdbVerdict(inPieces(prefix, cutSizes))))).toEqual([]);
       }),
       { numRuns: 40 },
     );
@@ -332,7 +302,7 @@ describe("RdbVerifier on hostile bytes", () => {
   it("(c, e) gives a verdict for mutated files and for huge length encodings", () => {
     fc.assert(
       fc.property(validRdb, mutations, chunking, (bytes, changes, sizes) => {
-        expect(rdbVerdict(pieces(mutate(bytes, changes), sizes))).toBeTypeOf("object");
+        expect(rdbVerdict(inPieces(mutateBytes(bytes, changes), sizes))).toBeTypeOf("object");
       }),
       { numRuns: 300 },
     );
@@ -439,7 +409,7 @@ describe("TarWalk on hostile bytes", () => {
         chunking,
         roots,
         (bytes, sizes, root) => {
-          expect(tarVerdict(pieces(bytes, sizes), root)).toBeTypeOf("object");
+          expect(tarVerdict(inPieces(bytes, sizes), root)).toBeTypeOf("object");
         },
       ),
       { numRuns: 500 },
@@ -449,8 +419,8 @@ describe("TarWalk on hostile bytes", () => {
   it("(b) accepts a valid archive in any chunking and reports every truncation incomplete", () => {
     fc.assert(
       fc.property(validTar, chunking, coarse, roots, ({ bytes, entries }, sizes, cutSizes, root) => {
-        expect(tarVerdict(pieces(bytes, sizes), root)).toEqual({ complete: true, entries });
-        expect(wholeCuts(bytes, (prefix) => tarVerdict(pieces(prefix, cutSizes), root).complete)).toEqual([]);
+        expect(tarVerdict(inPieces(bytes, sizes), root)).toEqual({ complete: true, entries });
+        expect(wholeCuts(bytes, (prefix) => tarVerdict(inPieces(prefix, cutSizes), root).complete)).toEqual([]);
       }),
       { numRuns: 15 },
     );
@@ -459,7 +429,7 @@ describe("TarWalk on hostile bytes", () => {
   it("(c) gives a verdict for mutated archives", () => {
     fc.assert(
       fc.property(validTar, mutations, chunking, roots, ({ bytes }, changes, sizes, root) => {
-        expect(tarVerdict(pieces(mutate(bytes, changes), sizes), root)).toBeTypeOf("object");
+        expect(tarVerdict(inPieces(mutateBytes(bytes, changes), sizes), root)).toBeTypeOf("object");
       }),
       { numRuns: 300 },
     );
@@ -506,7 +476,7 @@ describe("HeadTailWindow", () => {
   it("keeps exactly the first and last bytes, whatever the chunking and window size", () => {
     fc.assert(
       fc.property(garbage, chunking, fc.constantFrom(0, 1, 7, 64, 4096), (bytes, sizes, size) => {
-        const window = timed(() => drive(new HeadTailWindow(size), pieces(bytes, sizes)));
+        const window = timed(() => drive(new HeadTailWindow(size), inPieces(bytes, sizes)));
         const all = Buffer.from(bytes);
         expect(window.total).toBe(all.length);
         expect(window.head().equals(all.subarray(0, size))).toBe(true);
@@ -532,7 +502,7 @@ describe("verifiers as streams", () => {
         ];
         for (const stream of streams) {
           const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
-          await pipeline(Readable.from(pieces(bytes, sizes)), stream, sink);
+          await pipeline(Readable.from(inPieces(bytes, sizes)), stream, sink);
         }
         const [archive, rdb, tar, restore] = streams as [ArchiveVerifier, RdbVerifier, TarWalk, TarWalk];
         for (const verdict of [archive.verdict(), rdb.verdict(), tar.verdict(), restore.verdict()]) {

@@ -1,0 +1,1 @@
+export { type ByteMutation, byteMutation, inPieces, mutateBytes } from "./hostile-bytes.js";
