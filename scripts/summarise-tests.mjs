@@ -1,7 +1,9 @@
 // Adds up the JSON reports every package's vitest run left in the folder given, and the
 // tasks of turbo's run summary, and prints one closing line. Whatever did not run to a
-// verdict counts as failed: a test file that failed to load or in a hook, and a task
-// (test or typecheck) that exited non-zero without a failed test to show for it.
+// verdict counts as failed: a test file that failed to load or in a hook, a task (test or
+// typecheck) that exited non-zero without a failed test to show for it, a task that never
+// finished (the run was interrupted, or a dependency failed), and a test task that left
+// no report.
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 
@@ -30,6 +32,18 @@ for (const name of (await readdir(folder)).filter((file) => file.endsWith(".json
   failuresByPackage.set(pkg, packageFailures);
 }
 
+// Every package with a test script must have left a report: one that did not was cut
+// short (an interrupted run) or never started (a dependency failed).
+for (const group of ["packages", "apps", "examples"]) {
+  for (const name of await readdir(group).catch(() => [])) {
+    const manifest = await readFile(join(group, name, "package.json"), "utf8").catch(() => undefined);
+    if (!manifest || !JSON.parse(manifest).scripts?.test) continue;
+    if (failuresByPackage.has(name)) continue;
+    failed++;
+    reasons.push(`${group}/${name}: its tests did not run to their end (no report)`);
+  }
+}
+
 const runs = runsFolder ? (await readdir(runsFolder).catch(() => [])).filter((file) => file.endsWith(".json")) : [];
 if (runsFolder && runs.length === 0) {
   failed++;
@@ -38,12 +52,16 @@ if (runsFolder && runs.length === 0) {
 for (const run of runs) {
   const summary = JSON.parse(await readFile(join(runsFolder, run), "utf8"));
   for (const task of summary.tasks ?? []) {
+    if (task.task !== "test" && task.task !== "typecheck") continue;
     const exitCode = task.execution?.exitCode;
-    if (exitCode === 0 || exitCode === undefined) continue;
     const pkg = basename(task.directory ?? task.package);
+    // A test task without a report is counted above, by package.
+    if (exitCode === 0 || (task.task === "test" && !failuresByPackage.has(pkg))) continue;
     if (task.task === "test" && (failuresByPackage.get(pkg) ?? 0) > 0) continue;
     failed++;
-    reasons.push(`${task.taskId} exited with code ${exitCode}`);
+    reasons.push(
+      exitCode === undefined ? `${task.taskId} did not run to its end` : `${task.taskId} exited with code ${exitCode}`,
+    );
   }
 }
 

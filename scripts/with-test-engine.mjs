@@ -11,10 +11,19 @@ try {
   console.log(`test engine: ${engine.dockerHost}${engine.owned ? " (started for this run)" : ""}`);
   if (process.env.LB_TEST_STAND_INS !== "0") await ensureStandInImage(engine.docker, "postgres");
   const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, DOCKER_HOST: engine.dockerHost } });
-  const stop = (signal) => child.kill(signal);
+  // An interrupted run is a failed run, whatever the command says as it shuts down.
+  let interrupted;
+  const stop = (signal) => {
+    interrupted = signal;
+    child.kill(signal);
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   code = await new Promise((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
+  if (interrupted) {
+    console.error(`the run was interrupted (${interrupted})`);
+    code = interrupted === "SIGINT" ? 130 : 143;
+  }
 } finally {
   await engine.stop();
 }
