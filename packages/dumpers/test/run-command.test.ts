@@ -24,7 +24,7 @@ function hangingProcess() {
       exit(137);
     },
   };
-  return { proc, kills: () => kills };
+  return { proc, stdout, kills: () => kills };
 }
 
 describe("collectOutput", () => {
@@ -48,9 +48,9 @@ describe("collectOutput", () => {
   });
 
   it("without limits, waits for the process and keeps its output", async () => {
-    const { proc } = hangingProcess();
+    const { proc, stdout } = hangingProcess();
     const collected = collectOutput(proc);
-    proc.stdout.write("10.11.9\n");
+    stdout.write("10.11.9\n");
     await proc.kill();
     expect(await collected).toEqual({ exitCode: 137, stdout: "10.11.9\n", stderr: "" });
   });
