@@ -26,25 +26,24 @@ export function claimTargets(
   currentOwners: ReadonlyMap<string, string> = new Map(),
 ): Claim[] {
   const claims = containers.map((container) => ({ container, verdict: evaluateContainer(container, context) }));
-  const byIdentity = new Map<string, Claim[]>();
+  const byIdentity = new Map<string, Array<{ claim: Claim; spec: BackupSpec }>>();
   for (const claim of claims) {
     if (claim.verdict.kind !== "valid") continue;
-    const identity = claim.verdict.spec.identity;
-    byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), claim]);
+    const spec = claim.verdict.spec;
+    byIdentity.set(spec.identity, [...(byIdentity.get(spec.identity) ?? []), { claim, spec }]);
   }
   for (const [identity, claimants] of byIdentity) {
-    if (claimants.length < 2) continue;
     const owner = currentOwners.get(identity);
     claimants.sort(
       (a, b) =>
-        Number(b.container.id === owner) - Number(a.container.id === owner) ||
-        a.container.created - b.container.created ||
-        a.container.id.localeCompare(b.container.id),
+        Number(b.claim.container.id === owner) - Number(a.claim.container.id === owner) ||
+        a.claim.container.created - b.claim.container.created ||
+        a.claim.container.id.localeCompare(b.claim.container.id),
     );
-    const winner = (claimants[0]?.verdict as { spec: BackupSpec }).spec;
-    for (const loser of claimants.slice(1)) {
-      const spec = (loser.verdict as { spec: BackupSpec }).spec;
-      loser.verdict = { kind: "invalid", errors: [duplicateTargetError(spec, winner)] };
+    const [winner, ...losers] = claimants;
+    if (!winner) continue;
+    for (const loser of losers) {
+      loser.claim.verdict = { kind: "invalid", errors: [duplicateTargetError(loser.spec, winner.spec)] };
     }
   }
   return claims;
