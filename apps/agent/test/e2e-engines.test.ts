@@ -145,7 +145,8 @@ describe("every engine, end to end through the agent: scheduled backup, then res
     });
     cleanup.push(() => fresh.container.remove());
     const result = await runCli(["restore", redisClient.name, "--into", fresh.container.name], env);
-    expect(result.stderr).toBe(`restoring ${result.stderr.split(" ")[1]} into ${fresh.container.name}\n`);
+    const key = /^restoring (\S+) into /m.exec(result.stderr)?.[1];
+    expect(result.stderr).toBe(`checking ${key} against its manifest\nrestoring ${key} into ${fresh.container.name}\n`);
     expect(result.code).toBe(0);
     expect(await fresh.fingerprint()).toBe(await redis.fingerprint());
   });
