@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import type { PutObjectCommandInput } from "@aws-sdk/client-s3";
 import type { Logger } from "@lb/core";
 import { AbortedError, errorMessage, LabelBackupError, WriteError } from "@lb/core";
+import { abortLater } from "./abort-later.js";
 import { abortUpload, abortUploadsOfKey } from "./multipart-uploads.js";
 import type { PartPlan } from "./part-plan.js";
 import { type ErrorScope, httpStatusOf, s3Failure } from "./s3-errors.js";
@@ -141,8 +142,9 @@ async function abortEverything(
     if (abortedKnown) return;
     logger.warn(
       { key: job.key, reason: scope.redact(errorMessage(error)) },
-      "could not abort the unfinished multipart upload; abortStaleUploads removes it later",
+      "could not abort the unfinished multipart upload yet; trying again in the background",
     );
+    abortLater(ctx, job.bucket, job.key, logger, scope.redact);
   }
 }
 
