@@ -1,4 +1,4 @@
-import type { ContainerRuntime, Dumper } from "@lb/core";
+import type { ContainerRuntime, Dumper, Logger } from "@lb/core";
 import { connectDocker, createDockerRuntime } from "@lb/discovery";
 import type { AgentSettings } from "@lb/labels";
 import type Docker from "dockerode";
@@ -18,6 +18,7 @@ export interface AgentContext {
 export async function createAgentContext(
   settings: AgentSettings,
   env: Record<string, string | undefined>,
+  logger: Logger,
 ): Promise<AgentContext> {
   const docker = connectDocker(settings.dockerHost);
   return {
@@ -26,6 +27,6 @@ export async function createAgentContext(
     docker,
     runtime: createDockerRuntime(docker),
     dumpers: await loadDumpers(settings.runtime.plugins),
-    destinations: createDestinations(settings),
+    destinations: createDestinations(settings, logger.child({ component: "destinations" })),
   };
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError, errorMessage } from "@lb/core";
+import { secretsOf } from "@lb/labels";
 import { createAgentContext } from "./agent-context.js";
 import { runAgentCommand } from "./commands/agent-command.js";
 import { backupCommand } from "./commands/backup-command.js";
@@ -124,22 +125,24 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return EXIT.config;
   }
   const settings = loaded.settings;
+  const secrets = new SecretSet();
+  secrets.add(...secretsOf(settings));
+  // Commands other than the agent log to stderr, keeping stdout for their output. Made
+  // before the destinations, so that what the S3 writer logs is not lost.
+  const logger = createLogger(
+    command === "agent" ? settings.logLevel : "warn",
+    secrets,
+    command === "agent" ? process.stdout : process.stderr,
+  );
   let context: Awaited<ReturnType<typeof createAgentContext>>;
   try {
-    context = await createAgentContext(settings, env);
+    context = await createAgentContext(settings, env, logger);
   } catch (error) {
     process.stderr.write(
       `label-backup: ${ConfigError.isInstance(error) ? "invalid configuration: " : ""}${errorMessage(error)}\n`,
     );
     return ConfigError.isInstance(error) ? EXIT.config : EXIT.failure;
   }
-  const secrets = new SecretSet();
-  // Commands other than the agent log to stderr, keeping stdout for their output.
-  const logger = createLogger(
-    command === "agent" ? settings.logLevel : "warn",
-    secrets,
-    command === "agent" ? process.stdout : process.stderr,
-  );
 
   switch (command) {
     case "check": {

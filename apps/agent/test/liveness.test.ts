@@ -96,7 +96,9 @@ describe("every run ends, the agent never freezes", () => {
       cmd: ["sleep", "infinity"],
       labels: labelled("mongodb", { "backup.database": "appdb", "backup.mode": "exec" }),
     });
-    const script = "#!/bin/sh\nprintf '\\155\\342\\231\\201\\014\\000\\000\\000\\003a\\000\\375\\377\\377\\377\\000'\n";
+    // Then, unless told to stop there, it floods zeros for ever: a tool that never ends.
+    const script =
+      "#!/bin/sh\nprintf '\\155\\342\\231\\201\\014\\000\\000\\000\\003a\\000\\375\\377\\377\\377\\000'\n[ \"$LB_ONLY_PRINT\" = 1 ] || exec cat /dev/zero\n";
     await hostile.exec(["sh", "-c", "cat > /usr/local/bin/mongodump && chmod +x /usr/local/bin/mongodump"], {
       stdin: script,
     });
@@ -107,7 +109,7 @@ describe("every run ends, the agent never freezes", () => {
   });
 
   it("the hostile mongodump stand-in really prints the 16 bytes", async () => {
-    const out = await hostile.exec(["sh", "-c", "mongodump | od -An -tx1 | tr -d ' \\n'"]);
+    const out = await hostile.exec(["sh", "-c", "LB_ONLY_PRINT=1 mongodump | od -An -tx1 | tr -d ' \\n'"]);
     expect(out.stdout).toBe("6de299810c000000036100fdffffff00");
   });
 
@@ -156,7 +158,7 @@ describe("every run ends, the agent never freezes", () => {
     }
   });
 
-  it("a mongodump whose output is hostile fails its run at once, and the agent keeps answering", async () => {
+  it("a mongodump whose output is hostile and never ends fails its run at once, and the agent keeps answering", async () => {
     const backups = await mkdtemp(join(tmpdir(), "lb-live-hostile-"));
     const { agent, port } = await startAgent({ LOCAL_BACKUP_PATH: backups });
     expect(await trigger(port, hostile.name)).toBe(202);

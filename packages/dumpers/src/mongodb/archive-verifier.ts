@@ -62,6 +62,11 @@ export class ArchiveReader {
   private readonly namespaces = new Map<string, Namespace>();
   private header = new Map<string, BsonScalar>();
   private failure: string | undefined;
+
+  /** Why the bytes so far cannot be an archive, once that is known; nothing after can fix it. */
+  get corruption(): string | undefined {
+    return this.failure;
+  }
   private seen = 0;
   /** True once the prelude has been read whole (its terminator seen). */
   preludeDone = false;
@@ -255,6 +260,14 @@ export class ArchiveVerifier extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.reader.update(chunk);
+    // A tool whose output is already known to be broken is stopped now, not when it ends:
+    // a hostile one might never end.
+    const corruption = this.reader.corruption;
+    if (corruption) {
+      this.outcome = { incomplete: corruption };
+      callback(new Error(corruption));
+      return;
+    }
     callback(null, chunk);
   }
 

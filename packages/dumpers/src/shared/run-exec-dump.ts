@@ -37,6 +37,11 @@ export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Pro
   const stderr = new BoundedCapture(4096);
   proc.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
 
+  // A check that fails as the bytes pass ends the dump at once, with its own reason.
+  let verification: Error | undefined;
+  plan.through?.on("error", (error) => {
+    verification ??= error;
+  });
   const window = new HeadTailWindow(4096);
   const output = plan.through ? proc.stdout.pipe(plan.through) : proc.stdout;
   if (plan.through) proc.stdout.on("error", (error) => plan.through?.destroy(error));
@@ -75,6 +80,7 @@ export async function runExecDump(context: DumpContext, plan: ExecDumpPlan): Pro
     context.signal.removeEventListener("abort", onAbort);
     await streamEnded;
     const details = { stderr: redact(stderr.text()).trim(), exitCode };
+    if (verification) throw new DumpError(`${plan.tool} output is incomplete: ${verification.message}`, details);
     if (aborted) throw new AbortedError(`${plan.tool} was stopped before it finished`);
     if (exitCode !== 0) {
       const said = details.stderr ? `: ${lastLines(details.stderr)}` : "";
