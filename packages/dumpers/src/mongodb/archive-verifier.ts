@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from "node:stream";
+import { DumpError } from "@lb/core";
 import { CRC64_ECMA_GO, Crc64 } from "../redis/crc64.js";
 import { type BsonScalar, bsonFields } from "./bson-fields.js";
 
@@ -265,7 +266,8 @@ export class ArchiveVerifier extends Transform {
     const corruption = this.reader.corruption;
     if (corruption) {
       this.outcome = { incomplete: corruption };
-      callback(new Error(corruption));
+      // A dump error, so a destination that sees it passes it on rather than blaming itself.
+      callback(new DumpError(corruption));
       return;
     }
     callback(null, chunk);
