@@ -132,7 +132,8 @@ async function startExec(docker: Docker, containerId: string, options: ExecOptio
   let killing: Promise<void> | undefined;
   const kill = () => {
     killing ??= (async () => {
-      const pid = await Promise.race([pidLine.pid, sleep(2000).then(() => undefined)]);
+      // The pid line is the first thing the wrapper writes; a loaded engine may deliver it late.
+      const pid = await Promise.race([pidLine.pid, sleep(10_000).then(() => undefined)]);
       const signal = async (name: "TERM" | "KILL") => {
         if (!pid || pid <= 1 || !(await running())) return;
         const killer = await container.exec({ Cmd: ["sh", "-c", KILL_TREE, name, String(pid)] });
