@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess } from "./agent-process.js";
 import { holdTableLock } from "./hold-lock.js";
 import { runCli } from "./run-cli.js";
+import { waitUntil } from "./wait-until.js";
 
 /**
  * pg_dump processes alive in the container. (Not the server's sessions: a backend that
@@ -15,15 +16,6 @@ import { runCli } from "./run-cli.js";
 async function pgDumpSessions(db: PostgresServer): Promise<number> {
   const result = await db.container.exec(["sh", "-c", "pgrep -x pg_dump | wc -l"]);
   return Number(result.stdout.trim());
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
 }
 
 describe("runs that never end are ended", () => {

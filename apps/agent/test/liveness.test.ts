@@ -13,6 +13,7 @@ import {
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, startAgentProcess } from "./agent-process.js";
+import { waitUntil } from "./wait-until.js";
 
 // Every run ends, whatever the dump tool, the disk or the container does, and the agent
 // lives on. Each case makes the dump produce bytes when the fault strikes.
@@ -25,15 +26,6 @@ const labelled = (type: string, extra: Record<string, string>) => ({
   "backup.cron": never,
   ...extra,
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}
 
 /** What the agent reports in progress for a target, from its metrics. */
 async function inProgressBytes(port: number, target: string): Promise<number> {

@@ -1,9 +1,16 @@
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BackupSpec, RunningDump } from "@lb/core";
+import type { BackupSpec } from "@lb/core";
 import { DumpError, RestoreError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { databaseImage, drainDump, type MongoServer, recordingRuntime, startMongoServer } from "@lb/testing";
+import {
+  databaseImage,
+  drainDump,
+  dumpVerdict,
+  type MongoServer,
+  recordingRuntime,
+  startMongoServer,
+} from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveVerifier, mongodbDumper } from "../src/index.js";
@@ -23,11 +30,7 @@ describe("mongodbDumper, native client, against a MongoDB wire-protocol server",
     signal: new AbortController().signal,
     logger: silentLogger,
   });
-  const settle = (dump: RunningDump) =>
-    dump.completed.then(
-      (result) => ({ ok: true as const, result }),
-      (error: DumpError) => ({ ok: false as const, error }),
-    );
+  const settle = dumpVerdict;
   const dumpOf = async (s: MongoServer, spec: BackupSpec) => {
     const dump = await mongodbDumper().dump(await context(s, spec));
     // A failed dump also fails its stream; the verdict is what the tests look at.

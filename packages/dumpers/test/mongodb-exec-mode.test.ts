@@ -3,7 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { BackupSpec } from "@lb/core";
 import { type DumpError, RestoreError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { drainDump, type MongoServer, recordingRuntime, startMongoServer } from "@lb/testing";
+import { drainDump, dumpVerdict, type MongoServer, recordingRuntime, startMongoServer } from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArchiveVerifier, mongodbDumper } from "../src/index.js";
@@ -26,13 +26,7 @@ describe("mongodbDumper, exec mode, with stand-in tools in the container", () =>
   });
   const dumpOf = async (spec: BackupSpec) => {
     const dump = await mongodbDumper().dump(await context(spec));
-    const [bytes, outcome] = await Promise.all([
-      drainDump(dump),
-      dump.completed.then(
-        (result) => ({ ok: true as const, result }),
-        (error: DumpError) => ({ ok: false as const, error }),
-      ),
-    ]);
+    const [bytes, outcome] = await Promise.all([drainDump(dump), dumpVerdict(dump)]);
     return { bytes, outcome };
   };
   const restoreInto = async (database: string, bytes: Buffer, force: boolean, mode: BackupSpec["mode"] = "exec") =>

@@ -3,7 +3,14 @@ import { pipeline } from "node:stream/promises";
 import type { BackupSpec } from "@lb/core";
 import { DumpError, RestoreError, silentLogger } from "@lb/core";
 import { createDockerRuntime } from "@lb/discovery";
-import { databaseImage, drainDump, type RedisServer, recordingRuntime, startRedisServer } from "@lb/testing";
+import {
+  databaseImage,
+  drainDump,
+  dumpVerdict,
+  type RedisServer,
+  recordingRuntime,
+  startRedisServer,
+} from "@lb/testing";
 import { testEngine } from "@lb/testing/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RdbVerifier, redisDumper } from "../src/index.js";
@@ -21,13 +28,7 @@ describe("redisDumper against a real Redis", () => {
   });
   const dumpOf = async (s: RedisServer, spec: BackupSpec, dumper = redisDumper()) => {
     const dump = await dumper.dump(await context(s, spec));
-    const [bytes, outcome] = await Promise.all([
-      drainDump(dump),
-      dump.completed.then(
-        (result) => ({ ok: true as const, result }),
-        (error: DumpError) => ({ ok: false as const, error }),
-      ),
-    ]);
+    const [bytes, outcome] = await Promise.all([drainDump(dump), dumpVerdict(dump)]);
     return { bytes, outcome };
   };
   const restoreInto = async (s: RedisServer, bytes: Buffer, force: boolean) =>

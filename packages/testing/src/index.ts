@@ -14,7 +14,7 @@ export {
 } from "./engine/docker-engine.js";
 export { backupSpecFor } from "./fixtures/backup-spec.js";
 export { type ChildOutput, collectChildOutput } from "./fixtures/child-output.js";
-export { drainDump, drainDumpText } from "./fixtures/drain-dump.js";
+export { type DumpVerdict, drainDump, drainDumpText, dumpVerdict } from "./fixtures/drain-dump.js";
 export { type LogEntry, type RecordingLogger, recordingLogger } from "./fixtures/recording-logger.js";
 export { type RecordingRuntime, recordingRuntime } from "./fixtures/recording-runtime.js";
 export { followProgress, imageExists } from "./images/base-image.js";
